@@ -141,3 +141,6 @@ export function extractFeatures(pcm: Float32Array, cfg: FeatureConfig = DEFAULT_
   }
   return features;
 }
+
+/** Alias of extractFeatures (the name model/engine/frontend.ts imports). */
+export const computeFeatures = extractFeatures;

@@ -121,6 +121,12 @@ def main():
         cases=[
             case("synthetic-chirp-noise", synth, dict(pcmFloat32=b64(synth, "<f4"))),
             case("an4/fash/an251-fash-b.wav", real, dict(pcmInt16=b64(pcm16, "<i2"))),
+            # Edge cases: shorter than one frame (one zero-padded frame), a single sample,
+            # exactly one frame, one frame plus one sample (a second, nearly empty frame).
+            case("short-399", synth[:399], dict(pcmFloat32=b64(synth[:399], "<f4"))),
+            case("one-sample", synth[100:101], dict(pcmFloat32=b64(synth[100:101], "<f4"))),
+            case("exactly-400", synth[:400], dict(pcmFloat32=b64(synth[:400], "<f4"))),
+            case("401", synth[:401], dict(pcmFloat32=b64(synth[:401], "<f4"))),
         ],
     )
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
