@@ -1,0 +1,148 @@
+/**
+ * The one entry point from a file on disk to what the feature extractor wants: mono, 16 kHz,
+ * float samples in [-1, 1], plus warnings for the user.
+ *
+ * Order: sniff the first bytes -> check the length limit from headers (before reading the
+ * samples, so a huge file costs nothing) -> read and decode -> validate (validate.ts) -> mix
+ * channels to their mean -> resample (band-limited sinc) -> clamp to [-1, 1].
+ *
+ * Errors (AudioError, naming the file): missing/unreadable file, empty file or no samples,
+ * unsupported format, undecodable data, NaN/Inf samples, audio longer than `maxSeconds`
+ * (default 2 hours). Warnings: truncated WAV (decodes what is there), silent, clipped.
+ */
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { AudioError } from './audio-error.ts';
+import { decodeAudioBytes, sniffFormat, unsupportedFormatError } from './decode.ts';
+import { estimateSeconds } from './probe.ts';
+import { resampleTo16k, type ResampleQuality } from './resample.ts';
+import { checkChannels } from './validate.ts';
+import { decodeWavData, parseWavHeader, truncationWarning, type ByteSource } from './wav.ts';
+
+export { AudioError } from './audio-error.ts';
+export { decodeAudioBytes, sniffFormat, type AudioFormat, type DecodedAudio } from './decode.ts';
+export { resampleTo16k, createResampler, TARGET_RATE, type StreamResampler, type ResampleQuality } from './resample.ts';
+export { checkSamples, checkChannels } from './validate.ts';
+export { writeWav, encodeWav, type WavBitDepth } from './wav.ts';
+
+/** Audio ready for feature extraction. */
+export interface LoadedAudio {
+  /** Mono, 16 kHz, in [-1, 1]. */
+  samples: Float32Array;
+  sampleRate: 16000;
+  /** Rate of the file before resampling. */
+  sourceRate: number;
+  /** Channels in the file before mixing. */
+  sourceChannels: number;
+  /** samples.length / 16000. */
+  durationSeconds: number;
+  /** Human-readable warnings, each starting with the file name. */
+  warnings: string[];
+}
+
+export interface LoadOptions {
+  /** Longest audio accepted, in seconds (default 7200 = 2 hours). */
+  maxSeconds?: number;
+  /** Resampler quality (default 'best'). */
+  quality?: ResampleQuality;
+}
+
+export const DEFAULT_MAX_SECONDS = 2 * 60 * 60;
+/** Compressed files whose headers do not give a duration are refused above this size (Node cannot read more at once). */
+const MAX_UNPROBED_BYTES = 2 ** 31 - 1;
+const HEAD_BYTES = 64 * 1024;
+
+function fileSource(fd: number, size: number): ByteSource {
+  return {
+    size,
+    read(offset, length) {
+      const want = Math.max(0, Math.min(length, size - offset));
+      const buf = new Uint8Array(want);
+      let got = 0;
+      while (got < want) {
+        const n = readSync(fd, buf, got, want - got, offset + got);
+        if (n === 0) break;
+        got += n;
+      }
+      return buf.subarray(0, got);
+    },
+  };
+}
+
+function tooLong(path: string, seconds: number, maxSeconds: number, how: string): AudioError {
+  return new AudioError(path, `audio is ${seconds.toFixed(1)} s long (${how}), over the limit of ${maxSeconds} s ` +
+    `(maxSeconds); split it or raise the limit`);
+}
+
+/** Mean of the channels: every channel weighs the same. */
+function mixToMono(channels: Float32Array[]): Float32Array {
+  if (channels.length === 1) return channels[0];
+  const frames = channels[0].length;
+  const mono = new Float32Array(frames);
+  for (const channel of channels) for (let i = 0; i < frames; i++) mono[i] += channel[i];
+  const scale = 1 / channels.length;
+  for (let i = 0; i < frames; i++) mono[i] *= scale;
+  return mono;
+}
+
+/**
+ * Loads an audio file (WAV, FLAC, MP3, Ogg) as mono 16 kHz samples. Throws AudioError (naming
+ * the file) for anything that cannot become usable audio; see the module comment for the policy.
+ */
+export async function loadAudioFile(path: string, opts: LoadOptions = {}): Promise<LoadedAudio> {
+  const maxSeconds = opts.maxSeconds ?? DEFAULT_MAX_SECONDS;
+  if (!(maxSeconds > 0)) throw new RangeError(`loadAudioFile: expected maxSeconds > 0, got ${maxSeconds}`);
+  let size: number;
+  try {
+    const stat = statSync(path);
+    if (!stat.isFile()) throw new AudioError(path, 'not a regular file');
+    size = stat.size;
+  } catch (err) {
+    if (err instanceof AudioError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new AudioError(path, code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? String(err)})`);
+  }
+  if (size === 0) throw new AudioError(path, 'file is empty (0 bytes)');
+
+  let decoded: { channels: Float32Array[]; sampleRate: number; warnings: string[] };
+  const fd = openSync(path, 'r');
+  try {
+    const source = fileSource(fd, size);
+    const head = source.read(0, HEAD_BYTES);
+    const sniffed = sniffFormat(head);
+    if (sniffed.format === null) throw unsupportedFormatError(path, sniffed.lookslike);
+    if (sniffed.format === 'wav') {
+      const layout = parseWavHeader(source, path);
+      const seconds = layout.frames / layout.sampleRate;
+      if (seconds > maxSeconds) throw tooLong(path, seconds, maxSeconds, 'from the WAV header');
+      const data = source.read(layout.dataOffset, layout.dataBytes);
+      decoded = {
+        channels: decodeWavData(layout, data),
+        sampleRate: layout.sampleRate,
+        warnings: layout.truncated ? [truncationWarning(path, layout)] : [],
+      };
+    } else {
+      const tail = source.read(Math.max(0, size - HEAD_BYTES), HEAD_BYTES);
+      const estimate = estimateSeconds(sniffed.format, head, tail, size);
+      if (estimate !== null && estimate > maxSeconds) throw tooLong(path, estimate, maxSeconds, 'estimated from its headers');
+      if (estimate === null && size > MAX_UNPROBED_BYTES) {
+        throw new AudioError(path, `file is ${size} bytes and its headers give no duration; refusing to read more than ${MAX_UNPROBED_BYTES} bytes`);
+      }
+      decoded = await decodeAudioBytes(source.read(0, size), path);
+    }
+  } finally {
+    closeSync(fd);
+  }
+
+  const { channels, sampleRate } = decoded;
+  const warnings = [...decoded.warnings, ...checkChannels(channels, path, sampleRate)];
+  const sourceSeconds = channels[0].length / sampleRate;
+  if (sourceSeconds > maxSeconds) throw tooLong(path, sourceSeconds, maxSeconds, 'decoded');
+
+  const samples = await resampleTo16k(mixToMono(channels), sampleRate, opts.quality);
+  // Clamp: float sources may exceed full scale, and the sinc filter overshoots near clipped edges.
+  for (let i = 0; i < samples.length; i++) {
+    if (samples[i] > 1) samples[i] = 1;
+    else if (samples[i] < -1) samples[i] = -1;
+  }
+  return { samples, sampleRate: 16000, sourceRate: sampleRate, sourceChannels: channels.length, durationSeconds: samples.length / 16000, warnings };
+}
