@@ -56,8 +56,9 @@ export function ctcLoss(logits: tf.Tensor3D, labels: number[][], inputLengths: n
   validate(logits.shape, labels, inputLengths, blank);
   const [batch, time, classes] = logits.shape;
 
-  const lossFn = tf.customGrad((logitsInput: tf.Tensor) => {
-    const raw = logitsInput.dataSync(); // [batch*time*classes] row-major
+  // customGrad passes its inputs followed by a save function; only the logits matter here.
+  const lossFn = tf.customGrad((...inputs: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const raw = (inputs[0] as tf.Tensor).dataSync(); // [batch*time*classes] row-major
     const losses = new Float32Array(batch);
     const grad = new Float32Array(batch * time * classes); // [batch, time, classes], zero on padding
     for (let b = 0; b < batch; b++) {
@@ -78,7 +79,7 @@ export function ctcLoss(logits: tf.Tensor3D, labels: number[][], inputLengths: n
       }
     }
     return {
-      value: tf.tensor1d(losses), // [batch]
+      value: tf.tensor1d(losses) as tf.Tensor, // [batch]
       gradFunc: (dy: tf.Tensor) => tf.tidy(() =>
         tf.mul(tf.reshape(dy, [batch, 1, 1]), tf.tensor3d(grad, [batch, time, classes]))), // [batch, time, classes]
     };

@@ -1,0 +1,75 @@
+/**
+ * One entry point for turning acoustic-model output into text: greedy best path, prefix beam
+ * search, vocabulary-restricted beam search and word-LM rescoring, all returning the same
+ * DecodeResult with word timings and confidences.
+ */
+import { Alphabet } from '../text/alphabet.ts';
+import { alignWords } from './alignment.ts';
+import { greedyLabels } from './greedy.ts';
+import { logSumExpRow } from './log-math.ts';
+import { prefixBeamSearch } from './prefix-beam.ts';
+import type { DecodeResult } from './types.ts';
+import type { Vocabulary } from './vocabulary.ts';
+import type { WordLm } from './word-lm.ts';
+
+export type { DecodeResult, WordTiming } from './types.ts';
+export { loadVocabulary, vocabularyFromText, Vocabulary, DIGIT_WORDS } from './vocabulary.ts';
+export { buildWordLm, loadWordLm, saveWordLm, WordLm } from './word-lm.ts';
+export { DEFAULT_ALPHA, DEFAULT_BETA } from './prefix-beam.ts';
+
+/** Beam width used when a vocabulary or LM is given without an explicit beam. */
+export const DEFAULT_BEAM = 16;
+
+export interface DecodeOptions {
+  /** Seconds per output frame (hop × stacking), for word timestamps. */
+  frameSeconds: number;
+  /**
+   * Beam width. ≤ 1 with no vocabulary and no LM → greedy. Default: 1 without vocabulary/LM,
+   * DEFAULT_BEAM with either.
+   */
+  beam?: number;
+  /** Restrict output to sequences of these words/phrases. */
+  vocabulary?: Vocabulary;
+  /** Word n-gram LM applied at word boundaries. */
+  lm?: WordLm;
+  /** LM weight α (default 0.5). */
+  alpha?: number;
+  /** Per-word insertion bonus β (default 1.0 with an LM, 0 without). */
+  beta?: number;
+  /** Skip extending by classes below this log-probability at a frame (default −Infinity: none skipped). */
+  pruneLogProb?: number;
+}
+
+/** Rows of a log-softmax sum to one; anything else (raw logits) is normalised here. */
+function asLogProbs(values: Float32Array, frames: number, classes: number): Float32Array {
+  let normalised = true;
+  for (let t = 0; t < frames && normalised; t++) {
+    if (Math.abs(logSumExpRow(values, t * classes, classes)) > 1e-3) normalised = false;
+  }
+  if (normalised) return values;
+  const out = new Float32Array(values.length); // [frames × classes]
+  for (let t = 0; t < frames; t++) {
+    const norm = logSumExpRow(values, t * classes, classes);
+    for (let k = 0; k < classes; k++) out[t * classes + k] = values[t * classes + k] - norm;
+  }
+  return out;
+}
+
+/**
+ * Decodes [frames × alphabet.size] row-major per-frame log-probabilities (class 0 = blank).
+ * Rows that are not normalised (e.g. raw logits) are log-softmaxed first.
+ */
+export function decode(logProbs: Float32Array, frames: number, alphabet: Alphabet, opts: DecodeOptions): DecodeResult {
+  const classes = alphabet.size;
+  if (logProbs.length !== frames * classes) {
+    throw new Error(`decode: expected ${frames} frames × ${classes} classes = ${frames * classes} values, got ${logProbs.length}`);
+  }
+  if (!(opts.frameSeconds > 0)) throw new Error(`decode: frameSeconds must be > 0, got ${opts.frameSeconds}`);
+  const values = asLogProbs(logProbs, frames, classes);
+  const constrained = opts.vocabulary !== undefined || opts.lm !== undefined;
+  const beam = opts.beam ?? (constrained ? DEFAULT_BEAM : 1);
+  const labels = beam <= 1 && !constrained
+    ? greedyLabels(values, frames, classes)
+    : prefixBeamSearch(values, frames, alphabet, { ...opts, beam });
+  return alignWords(values, frames, alphabet, labels, opts.frameSeconds);
+}

@@ -1,0 +1,169 @@
+/**
+ * CTC prefix beam search (Hannun et al. 2014), optionally restricted to a vocabulary trie and
+ * rescored at word boundaries by a word n-gram LM.
+ *
+ * Each hypothesis is a node in a tree of label prefixes, holding log p(prefix, path ends in
+ * blank) and log p(prefix, path ends in its last label) for the frames seen so far. Ranking
+ * score = log(p_blank + p_label) + Σ over completed words (α·log P_lm(word | history) + β).
+ * A word counts as completed when a space follows it, or at the end of the utterance (where
+ * α·log P_lm(</s> | history) is added too).
+ */
+import { Alphabet, BLANK } from '../text/alphabet.ts';
+import { logAdd } from './log-math.ts';
+import type { Vocabulary, VocabularyState } from './vocabulary.ts';
+import { SENTENCE_END, SENTENCE_START, type WordLm } from './word-lm.ts';
+
+/** Default LM weight α (natural-log LM probabilities). */
+export const DEFAULT_ALPHA = 0.5;
+/** Default word-insertion bonus β when an LM is used (0 without one). */
+export const DEFAULT_BETA = 1.0;
+
+export interface BeamSearchOptions {
+  /** Hypotheses kept after every frame (≥ 1). */
+  beam: number;
+  /** Only sequences of these entries can be produced. */
+  vocabulary?: Vocabulary;
+  /** Word n-gram LM applied at word boundaries. */
+  lm?: WordLm;
+  /** LM weight α; default DEFAULT_ALPHA. */
+  alpha?: number;
+  /** Bonus per completed word β; default DEFAULT_BETA with an LM, 0 without. */
+  beta?: number;
+  /**
+   * Classes whose log-probability at a frame is below this are not tried as extensions there
+   * (speed); default −Infinity, i.e. every class is tried.
+   */
+  pruneLogProb?: number;
+}
+
+/** One label prefix; shared by every frame's beam (children are created once and cached). */
+class Prefix {
+  readonly children = new Map<number, Prefix | null>();
+  /** log p over paths ending in blank / in `label`, for the current frame. */
+  blank = -Infinity;
+  nonBlank = -Infinity;
+  /** Accumulators for the frame being computed. */
+  nextBlank = -Infinity;
+  nextNonBlank = -Infinity;
+  stamp = -1;
+  score = -Infinity;
+
+  constructor(
+    readonly parent: Prefix | null,
+    /** Last class id of the prefix; BLANK for the empty prefix. */
+    readonly label: number,
+    readonly vocabState: VocabularyState | null,
+    /** Completed words the LM conditions on (last order−1, starting with <s>). */
+    readonly history: readonly string[],
+    /** Characters of the word being spelled. */
+    readonly partial: string,
+    /** Σ α·log P_lm + β over completed words. */
+    readonly wordScore: number,
+  ) {}
+
+  labels(): number[] {
+    const out: number[] = [];
+    for (let node: Prefix | null = this; node && node.parent; node = node.parent) out.push(node.label);
+    return out.reverse();
+  }
+}
+
+/** Label ids of the best hypothesis found by prefix beam search over [frames × classes] log-probabilities. */
+export function prefixBeamSearch(logProbs: ArrayLike<number>, frames: number, alphabet: Alphabet,
+                                 opts: BeamSearchOptions): number[] {
+  const classes = alphabet.size;
+  const beamWidth = Math.max(1, Math.floor(opts.beam));
+  const { vocabulary, lm } = opts;
+  const alpha = opts.alpha ?? DEFAULT_ALPHA;
+  const beta = opts.beta ?? (lm ? DEFAULT_BETA : 0);
+  const pruneLogProb = opts.pruneLogProb ?? -Infinity;
+  const space = alphabet.id(' ');
+  const historyLength = lm ? Math.max(lm.order - 1, 0) : 0;
+  const classChars = Array.from({ length: classes }, (_, k) => alphabet.char(k));
+
+  const wordValue = (history: readonly string[], word: string): number =>
+    (lm ? alpha * lm.logProb(history, word) : 0) + beta;
+  const pushWord = (history: readonly string[], word: string): readonly string[] =>
+    (historyLength === 0 ? history : [...history, word].slice(-historyLength));
+
+  const extend = (prefix: Prefix, label: number): Prefix | null => {
+    const cached = prefix.children.get(label);
+    if (cached !== undefined) return cached;
+    const ch = classChars[label];
+    let child: Prefix | null = null;
+    const vocabState = vocabulary ? vocabulary.advance(prefix.vocabState!, ch) : null;
+    if (!vocabulary || vocabState) {
+      if (label === space && prefix.partial.length > 0) {
+        child = new Prefix(prefix, label, vocabState, pushWord(prefix.history, prefix.partial), '',
+          prefix.wordScore + wordValue(prefix.history, prefix.partial));
+      } else if (label === space) {
+        child = new Prefix(prefix, label, vocabState, prefix.history, '', prefix.wordScore);
+      } else {
+        child = new Prefix(prefix, label, vocabState, prefix.history, prefix.partial + ch, prefix.wordScore);
+      }
+    }
+    prefix.children.set(label, child);
+    return child;
+  };
+
+  const root = new Prefix(null, BLANK, vocabulary ? vocabulary.initialState : null, lm ? [SENTENCE_START] : [], '', 0);
+  root.blank = 0;
+  let beam: Prefix[] = [root];
+
+  for (let t = 0; t < frames; t++) {
+    const row = t * classes;
+    const next: Prefix[] = [];
+    const touch = (node: Prefix) => {
+      if (node.stamp === t) return;
+      node.stamp = t;
+      node.nextBlank = -Infinity;
+      node.nextNonBlank = -Infinity;
+      next.push(node);
+    };
+    const blankLogProb = logProbs[row + BLANK];
+    for (const prefix of beam) {
+      const total = logAdd(prefix.blank, prefix.nonBlank);
+      // Blank: the prefix stays, now ending in blank.
+      touch(prefix);
+      prefix.nextBlank = logAdd(prefix.nextBlank, total + blankLogProb);
+      // Its last label again without a blank between: merged by CTC, the prefix stays.
+      if (prefix.parent) prefix.nextNonBlank = logAdd(prefix.nextNonBlank, prefix.nonBlank + logProbs[row + prefix.label]);
+      for (let label = 1; label < classes; label++) {
+        const logProb = logProbs[row + label];
+        if (logProb < pruneLogProb) continue;
+        const child = extend(prefix, label);
+        if (!child) continue;
+        touch(child);
+        // A repeated label only starts a new character after a blank.
+        const from = label === prefix.label && prefix.parent ? prefix.blank : total;
+        child.nextNonBlank = logAdd(child.nextNonBlank, from + logProb);
+      }
+    }
+    for (const node of next) {
+      node.blank = node.nextBlank;
+      node.nonBlank = node.nextNonBlank;
+      node.score = logAdd(node.blank, node.nonBlank) + node.wordScore;
+    }
+    next.sort((a, b) => b.score - a.score);
+    beam = next.length > beamWidth ? next.slice(0, beamWidth) : next;
+  }
+
+  // End of utterance: score the word still being spelled and the sentence end.
+  let best: Prefix | null = null;
+  let bestScore = -Infinity;
+  const fallback: Prefix = beam[0];
+  for (const prefix of beam) {
+    if (vocabulary && prefix.parent && !vocabulary.isComplete(prefix.vocabState!)) continue;
+    let score = logAdd(prefix.blank, prefix.nonBlank) + prefix.wordScore;
+    let history = prefix.history;
+    if (prefix.partial.length > 0) {
+      score += wordValue(history, prefix.partial);
+      history = pushWord(history, prefix.partial);
+    }
+    if (lm) score += alpha * lm.logProb(history, SENTENCE_END);
+    if (score > bestScore) { bestScore = score; best = prefix; }
+  }
+  // With a vocabulary every kept hypothesis may be mid-word; then the best unfinished one is returned.
+  if (!best) best = fallback;
+  return best.labels();
+}
