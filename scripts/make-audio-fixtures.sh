@@ -21,8 +21,9 @@ sox $src -t wav -e signed-integer -b 16 pcm_s16_3ch_ext.wav remix 1 2 1   # 3 ch
 sox $src -t wavpcm -e signed-integer -b 24 pcm_s24_stereo.wav
 flac -s -f --best -o flac_s16_stereo.flac pcm_s16_stereo.wav
 
-# Lossy sources: 0.5 s, 16 kHz mono, 440 Hz + 1000 Hz. MP3 and Ogg are compared to this WAV.
-sox -D -n -r 16000 -c 1 -b 16 -t wavpcm lossy_src_16k.wav synth 0.5 sine 440 sine 1000 remix 1v0.4 2v0.2
+# Lossy source: 0.5 s, 16 kHz mono, a 200 Hz -> 3 kHz sweep (not periodic, so the codec delay
+# found by cross-correlation is unambiguous). MP3 and Ogg are compared to this WAV.
+sox -D -n -r 16000 -c 1 -b 16 -t wavpcm lossy_src_16k.wav synth 0.5 sine 200-3000 vol 0.5
 lame --silent -m m -b 32 lossy_src_16k.wav mp3_16k_mono.mp3
 oggenc -Q -q 2 -o vorbis_16k_mono.ogg lossy_src_16k.wav
 ls -l
