@@ -38,7 +38,8 @@ export interface BeamSearchOptions {
 
 /** One label prefix; shared by every frame's beam (children are created once and cached). */
 class Prefix {
-  readonly children = new Map<number, Prefix | null>();
+  /** Child per class id, allocated on first extension; null = not allowed by the vocabulary. */
+  children: (Prefix | null | undefined)[] | null = null;
   /** log p over paths ending in blank / in `label`, for the current frame. */
   blank = -Infinity;
   nonBlank = -Infinity;
@@ -47,6 +48,8 @@ class Prefix {
   nextNonBlank = -Infinity;
   stamp = -1;
   score = -Infinity;
+  /** wordScore after a following space completes `partial` (filled lazily). */
+  spaceScore: number | undefined = undefined;
 
   constructor(
     readonly parent: Prefix | null,
@@ -87,7 +90,8 @@ export function prefixBeamSearch(logProbs: ArrayLike<number>, frames: number, al
     (historyLength === 0 ? history : [...history, word].slice(-historyLength));
 
   const extend = (prefix: Prefix, label: number): Prefix | null => {
-    const cached = prefix.children.get(label);
+    if (!prefix.children) prefix.children = new Array<Prefix | null | undefined>(classes);
+    const cached = prefix.children[label];
     if (cached !== undefined) return cached;
     const ch = classChars[label];
     let child: Prefix | null = null;
@@ -102,17 +106,46 @@ export function prefixBeamSearch(logProbs: ArrayLike<number>, frames: number, al
         child = new Prefix(prefix, label, vocabState, prefix.history, prefix.partial + ch, prefix.wordScore);
       }
     }
-    prefix.children.set(label, child);
+    prefix.children[label] = child;
     return child;
+  };
+
+  /** Score of the words completed by appending a space to `prefix` (cached: asked every frame). */
+  const spaceWordScore = (prefix: Prefix): number => {
+    if (prefix.partial.length === 0) return prefix.wordScore;
+    if (prefix.spaceScore === undefined) prefix.spaceScore = prefix.wordScore + wordValue(prefix.history, prefix.partial);
+    return prefix.spaceScore;
+  };
+  /** Whether the vocabulary lets `label` follow `prefix` (without creating the child). */
+  const allowed = (prefix: Prefix, label: number): boolean => {
+    if (!vocabulary) return true;
+    const cached = prefix.children?.[label];
+    if (cached !== undefined) return cached !== null;
+    if (vocabulary.allows(prefix.vocabState!, classChars[label])) return true;
+    if (!prefix.children) prefix.children = new Array<Prefix | null | undefined>(classes);
+    prefix.children[label] = null;
+    return false;
   };
 
   const root = new Prefix(null, BLANK, vocabulary ? vocabulary.initialState : null, lm ? [SENTENCE_START] : [], '', 0);
   root.blank = 0;
   let beam: Prefix[] = [root];
+  // Extensions to children not created yet are kept as plain numbers ("virtual" candidates) and
+  // only the few that make the beam become Prefix objects: creating every candidate made the
+  // search spend most of its time in the garbage collector. A virtual (parent, label) pair gets
+  // exactly one contribution per frame, so it needs no merging.
+  const maxCandidates = beamWidth * classes;
+  const virtualParent = new Int32Array(maxCandidates); // index into beam
+  const virtualLabel = new Int32Array(maxCandidates);
+  const virtualNonBlank = new Float64Array(maxCandidates);
+  const candidateScore = new Float64Array(2 * maxCandidates);
+  const sortScratch = new Float64Array(2 * maxCandidates);
+  const order: number[] = [];
 
   for (let t = 0; t < frames; t++) {
     const row = t * classes;
     const next: Prefix[] = [];
+    let virtualCount = 0;
     const touch = (node: Prefix) => {
       if (node.stamp === t) return;
       node.stamp = t;
@@ -121,7 +154,8 @@ export function prefixBeamSearch(logProbs: ArrayLike<number>, frames: number, al
       next.push(node);
     };
     const blankLogProb = logProbs[row + BLANK];
-    for (const prefix of beam) {
+    for (let b = 0; b < beam.length; b++) {
+      const prefix = beam[b];
       const total = logAdd(prefix.blank, prefix.nonBlank);
       // Blank: the prefix stays, now ending in blank.
       touch(prefix);
@@ -131,21 +165,60 @@ export function prefixBeamSearch(logProbs: ArrayLike<number>, frames: number, al
       for (let label = 1; label < classes; label++) {
         const logProb = logProbs[row + label];
         if (logProb < pruneLogProb) continue;
-        const child = extend(prefix, label);
-        if (!child) continue;
-        touch(child);
         // A repeated label only starts a new character after a blank.
         const from = label === prefix.label && prefix.parent ? prefix.blank : total;
-        child.nextNonBlank = logAdd(child.nextNonBlank, from + logProb);
+        if (from === -Infinity) continue;
+        const child = prefix.children?.[label];
+        if (child) {
+          touch(child);
+          child.nextNonBlank = logAdd(child.nextNonBlank, from + logProb);
+        } else if (child === undefined && allowed(prefix, label)) {
+          virtualParent[virtualCount] = b;
+          virtualLabel[virtualCount] = label;
+          virtualNonBlank[virtualCount] = from + logProb;
+          virtualCount++;
+        }
       }
     }
-    for (const node of next) {
+    // Rank real nodes (indices < next.length) and virtual ones (next.length + v) together.
+    for (let i = 0; i < next.length; i++) {
+      const node = next[i];
       node.blank = node.nextBlank;
       node.nonBlank = node.nextNonBlank;
       node.score = logAdd(node.blank, node.nonBlank) + node.wordScore;
+      candidateScore[i] = node.score;
     }
-    next.sort((a, b) => b.score - a.score);
-    beam = next.length > beamWidth ? next.slice(0, beamWidth) : next;
+    for (let v = 0; v < virtualCount; v++) {
+      const parent = beam[virtualParent[v]];
+      const wordScore = virtualLabel[v] === space ? spaceWordScore(parent) : parent.wordScore;
+      candidateScore[next.length + v] = virtualNonBlank[v] + wordScore;
+    }
+    const count = next.length + virtualCount;
+    // The beamWidth-th best score by a native numeric sort of a copy (a comparator sort of
+    // indices was the slowest part of the search), then every candidate at or above it.
+    let threshold = -Infinity;
+    if (count > beamWidth) {
+      const sorted = sortScratch.subarray(0, count);
+      sorted.set(candidateScore.subarray(0, count));
+      sorted.sort();
+      threshold = sorted[count - beamWidth];
+    }
+    order.length = 0;
+    for (let i = 0; i < count; i++) if (candidateScore[i] > threshold) order.push(i);
+    for (let i = 0; i < count && order.length < beamWidth; i++) if (candidateScore[i] === threshold) order.push(i);
+    order.sort((a, b) => candidateScore[b] - candidateScore[a]); // best first (at most beamWidth)
+    const kept: Prefix[] = [];
+    for (const i of order) {
+      if (i < next.length) { kept.push(next[i]); continue; }
+      const v = i - next.length;
+      const child = extend(beam[virtualParent[v]], virtualLabel[v])!;
+      child.stamp = t;
+      child.blank = -Infinity;
+      child.nonBlank = virtualNonBlank[v];
+      child.score = candidateScore[i];
+      kept.push(child);
+    }
+    beam = kept;
   }
 
   // End of utterance: score the word still being spelled and the sentence end.

@@ -60,6 +60,14 @@ export class Vocabulary {
     return [this.root];
   }
 
+  /** Whether `ch` may follow a hypothesis in `state` (advance without building the next state). */
+  allows(state: VocabularyState, ch: string): boolean {
+    for (const node of state) {
+      if (node.children.has(ch) || (ch === ' ' && node.terminal)) return true;
+    }
+    return false;
+  }
+
   /** State after appending `ch`, or null when no entry sequence allows it. */
   advance(state: VocabularyState, ch: string): VocabularyState | null {
     const next: TrieNode[] = [];
