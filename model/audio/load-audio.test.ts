@@ -120,7 +120,7 @@ test('truncated WAV: warning, and what is there is decoded', async () => {
 });
 
 test('audio over maxSeconds is an error naming the limit, for every format', async () => {
-  await rejectsWith(FIXTURES + 'pcm_s16_stereo.wav', /^audio is 0\.3 s long \(from the WAV header\), over the limit of 0\.1 s \(maxSeconds\)/, { maxSeconds: 0.1 });
+  await rejectsWith(FIXTURES + 'pcm_s16_stereo.wav', /^audio is 0\.25 s long \(from the WAV header\), over the limit of 0\.1 s \(maxSeconds\)/, { maxSeconds: 0.1 });
   await rejectsWith(FIXTURES + 'flac_s16_stereo.flac', /over the limit of 0\.1 s \(maxSeconds\)/, { maxSeconds: 0.1 });
   await rejectsWith(FIXTURES + 'mp3_16k_mono.mp3', /over the limit of 0\.3 s \(maxSeconds\)/, { maxSeconds: 0.3 });
   await rejectsWith(FIXTURES + 'vorbis_16k_mono.ogg', /estimated from its headers\), over the limit of 0\.3 s/, { maxSeconds: 0.3 });

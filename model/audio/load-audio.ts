@@ -69,7 +69,7 @@ function fileSource(fd: number, size: number): ByteSource {
 }
 
 function tooLong(path: string, seconds: number, maxSeconds: number, how: string): AudioError {
-  return new AudioError(path, `audio is ${seconds.toFixed(1)} s long (${how}), over the limit of ${maxSeconds} s ` +
+  return new AudioError(path, `audio is ${seconds.toFixed(seconds < 10 ? 2 : 1)} s long (${how}), over the limit of ${maxSeconds} s ` +
     `(maxSeconds); split it or raise the limit`);
 }
 
