@@ -1,0 +1,183 @@
+/**
+ * GRU: forward pass and hand-derived backpropagation through time, PyTorch's formulation:
+ *   r = σ(W_ir x + b_ir + W_hr h + b_hr)
+ *   z = σ(W_iz x + b_iz + W_hz h + b_hz)
+ *   n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))
+ *   h_t = (1 − z) ⊙ n + z ⊙ h_{t-1}
+ * Because r multiplies (W_hn h + b_hn), the two biases cannot be merged: bias = b_ih (added to
+ * the input projection), recurrentBias = b_hh (added to the per-step recurrent product).
+ *
+ * Same execution plan as lstm.ts: one fused matMul for the input projection of every step; per
+ * step h·W_h (+ b_hh), an add and one sigmoid (r and z), then tanh(a_n) as 2σ(2a_n) − 1 with
+ * a second sigmoid; the rest on host Float32Arrays. Backward: host elementwise math, one
+ * dGates·W_hᵀ matMul per step, one matMul per weight gradient over all steps.
+ */
+import * as tf from '@tensorflow/tfjs';
+import {
+  gatherStep,
+  previousHiddenTransposed,
+  readAll,
+  type BackwardInputs,
+  readInto,
+  transposeHost,
+  type RunShape,
+} from './recurrent-types.ts';
+
+/** The tensors a GRU run reads. */
+export interface GruWeights {
+  kernel: tf.Tensor2D; // [inputSize, 3*units]
+  recurrentKernel: tf.Tensor2D; // [units, 3*units]
+  bias: tf.Tensor1D; // [3*units] b_ih
+  recurrentBias: tf.Tensor1D; // [3*units] b_hh
+}
+
+/** What the forward pass keeps on the host, batch-major rows (b*time + t). */
+export interface GruForward {
+  shape: RunShape;
+  /** [batch*time, 3*units]: r, z, n. */
+  gates: Float32Array;
+  /** [batch*time, units]: W_hn h_{t-1} + b_hn, needed for dr. */
+  recurrentCandidate: Float32Array;
+  /** [batch*time, units]: h_t. */
+  hidden: Float32Array;
+  /** [batch, units]: the state the run started from. */
+  initialHidden: Float32Array;
+}
+
+/** Gradients of one GRU run. */
+export interface GruGradients {
+  x: tf.Tensor3D; // [batch, time, inputSize]
+  kernel: tf.Tensor2D; // [inputSize, 3*units]
+  recurrentKernel: tf.Tensor2D; // [units, 3*units]
+  bias: tf.Tensor1D; // [3*units]
+  recurrentBias: tf.Tensor1D; // [3*units]
+  initialHidden: Float32Array; // [batch, units]
+}
+
+/** Runs the GRU over x [batch, time, inputSize] from the given host state; no gradient. */
+export function gruForward(x: tf.Tensor3D, weights: GruWeights, initialHidden: Float32Array): GruForward {
+  const [batch, time, inputSize] = x.shape;
+  const units = weights.recurrentKernel.shape[0];
+  const width = 3 * units;
+  const shape: RunShape = { batch, time, inputSize, units };
+
+  const inputProjection = tf.tidy(() => {
+    const x2d = tf.reshape(x, [batch * time, inputSize]); // [batch*time, inputSize]
+    return readAll(tf.fused.matMul({ a: x2d, b: weights.kernel, bias: weights.bias })); // [batch*time, 3*units]
+  });
+
+  const gates = new Float32Array(batch * time * width);
+  const recurrentCandidate = new Float32Array(batch * time * units);
+  const hidden = new Float32Array(batch * time * units);
+  const hiddenPrev = Float32Array.from(initialHidden); // [batch, units]
+  const stepInput = new Float32Array(batch * width); // [batch, 3*units]
+  const recurrentPre = new Float32Array(batch * width); // [batch, 3*units]
+  const activated = new Float32Array(batch * width); // [batch, 3*units]
+  const candidateInput = new Float32Array(batch * units); // [batch, units] 2·a_n
+  const candidateSigmoid = new Float32Array(batch * units); // [batch, units] σ(2·a_n)
+
+  for (let t = 0; t < time; t++) {
+    gatherStep(inputProjection, stepInput, t, batch, time, width);
+    const hiddenT = tf.tensor2d(hiddenPrev, [batch, units]); // [batch, units]
+    const inputT = tf.tensor2d(stepInput, [batch, width]); // [batch, 3*units]
+    const recurrentT = tf.fused.matMul({ a: hiddenT, b: weights.recurrentKernel, bias: weights.recurrentBias }); // [batch, 3*units]
+    const preT = tf.add(recurrentT, inputT); // [batch, 3*units] (n block unused: r must scale it first)
+    const activatedT = tf.sigmoid(preT); // [batch, 3*units]
+    readInto(activatedT, activated);
+    readInto(recurrentT, recurrentPre);
+    hiddenT.dispose(); inputT.dispose(); recurrentT.dispose(); preT.dispose(); activatedT.dispose();
+
+    for (let b = 0; b < batch; b++) {
+      const row = b * time + t;
+      for (let j = 0; j < units; j++) {
+        const a = b * width + j;
+        const resetGate = activated[a];
+        const hn = recurrentPre[a + 2 * units];
+        gates[row * width + j] = resetGate;
+        gates[row * width + units + j] = activated[a + units];
+        recurrentCandidate[row * units + j] = hn;
+        candidateInput[b * units + j] = 2 * (stepInput[a + 2 * units] + resetGate * hn);
+      }
+    }
+    const candidateInputT = tf.tensor2d(candidateInput, [batch, units]); // [batch, units]
+    const candidateSigmoidT = tf.sigmoid(candidateInputT); // [batch, units]
+    readInto(candidateSigmoidT, candidateSigmoid);
+    candidateInputT.dispose(); candidateSigmoidT.dispose();
+
+    for (let b = 0; b < batch; b++) {
+      const row = b * time + t;
+      for (let j = 0; j < units; j++) {
+        const candidate = 2 * candidateSigmoid[b * units + j] - 1;
+        const updateGate = gates[row * width + units + j];
+        const h = (1 - updateGate) * candidate + updateGate * hiddenPrev[b * units + j];
+        gates[row * width + 2 * units + j] = candidate;
+        hidden[row * units + j] = h;
+        hiddenPrev[b * units + j] = h;
+      }
+    }
+  }
+  return { shape, gates, recurrentCandidate, hidden, initialHidden };
+}
+
+/** Backpropagation through time for one gruForward run (saved: its x and weights); dHidden [batch*time, units] = dLoss/dh_t. */
+export function gruBackward(forward: GruForward, saved: BackwardInputs, dHidden: Float32Array): GruGradients {
+  const { shape, gates, recurrentCandidate, hidden, initialHidden } = forward;
+  const { batch, time, inputSize, units } = shape;
+  const width = 3 * units;
+  // Gradients wrt the input-side and recurrent-side pre-activations differ only in the n block.
+  const dInputPre = new Float32Array(batch * time * width); // [batch*time, 3*units]
+  const dRecurrentPre = new Float32Array(batch * time * width); // [batch*time, 3*units]
+  const dRecurrentStep = new Float32Array(batch * width); // [batch, 3*units]
+  const dHiddenRecurrent = new Float32Array(batch * units); // [batch, units] from step t+1
+  const dHiddenDirect = new Float32Array(batch * units); // [batch, units] through z ⊙ h_{t-1}
+  const recurrentTransposed = tf.transpose(saved.recurrentKernel) as tf.Tensor2D; // [3*units, units]
+
+  for (let t = time - 1; t >= 0; t--) {
+    for (let b = 0; b < batch; b++) {
+      const row = b * time + t;
+      for (let j = 0; j < units; j++) {
+        const idx = row * units + j;
+        const g = row * width + j;
+        const resetGate = gates[g];
+        const updateGate = gates[g + units];
+        const candidate = gates[g + 2 * units];
+        const hn = recurrentCandidate[idx];
+        const hiddenBefore = t > 0 ? hidden[idx - units] : initialHidden[b * units + j];
+        const dh = dHidden[idx] + dHiddenRecurrent[b * units + j];
+        const dCandidatePre = dh * (1 - updateGate) * (1 - candidate * candidate);
+        const dUpdatePre = dh * (hiddenBefore - candidate) * updateGate * (1 - updateGate);
+        const dResetPre = dCandidatePre * hn * resetGate * (1 - resetGate);
+        dHiddenDirect[b * units + j] = dh * updateGate;
+        dInputPre[g] = dResetPre;
+        dInputPre[g + units] = dUpdatePre;
+        dInputPre[g + 2 * units] = dCandidatePre;
+        dRecurrentPre[g] = dResetPre;
+        dRecurrentPre[g + units] = dUpdatePre;
+        dRecurrentPre[g + 2 * units] = dCandidatePre * resetGate;
+      }
+    }
+    gatherStep(dRecurrentPre, dRecurrentStep, t, batch, time, width);
+    const dRecurrentT = tf.tensor2d(dRecurrentStep, [batch, width]); // [batch, 3*units]
+    const dHiddenPrevT = tf.matMul(dRecurrentT, recurrentTransposed); // [batch, units]
+    readInto(dHiddenPrevT, dHiddenRecurrent);
+    dRecurrentT.dispose(); dHiddenPrevT.dispose();
+    for (let k = 0; k < batch * units; k++) dHiddenRecurrent[k] += dHiddenDirect[k];
+  }
+  recurrentTransposed.dispose();
+
+  const tensors = tf.tidy(() => {
+    const dInputAll = tf.tensor2d(dInputPre, [batch * time, width]); // [batch*time, 3*units]
+    const dRecurrentAll = tf.tensor2d(dRecurrentPre, [batch * time, width]); // [batch*time, 3*units]
+    const hiddenPrevT = tf.tensor2d(previousHiddenTransposed(hidden, initialHidden, shape), [units, batch * time]); // [units, batch*time]
+    const xT = tf.tensor2d(transposeHost(readAll(saved.x), batch * time, inputSize), [inputSize, batch * time]); // [inputSize, batch*time]
+    const kernelTransposed = tf.transpose(saved.kernel); // [3*units, inputSize]
+    return {
+      x: tf.reshape(tf.matMul(dInputAll, kernelTransposed), [batch, time, inputSize]) as tf.Tensor3D, // [batch, time, inputSize]
+      kernel: tf.matMul(xT, dInputAll) as tf.Tensor2D, // [inputSize, 3*units]
+      recurrentKernel: tf.matMul(hiddenPrevT, dRecurrentAll) as tf.Tensor2D, // [units, 3*units]
+      bias: tf.sum(dInputAll, 0) as tf.Tensor1D, // [3*units]
+      recurrentBias: tf.sum(dRecurrentAll, 0) as tf.Tensor1D, // [3*units]
+    };
+  });
+  return { ...tensors, initialHidden: dHiddenRecurrent };
+}

@@ -1,0 +1,257 @@
+/**
+ * LSTM and peephole LSTM: forward pass and hand-derived backpropagation through time.
+ *
+ * Gates follow PyTorch (i, f, g, o):
+ *   i = σ(W_ii x + W_hi h + b_i [+ w_ci ⊙ c_{t-1}])
+ *   f = σ(W_if x + W_hf h + b_f [+ w_cf ⊙ c_{t-1}])
+ *   g = tanh(W_ig x + W_hg h + b_g)
+ *   c_t = f ⊙ c_{t-1} + i ⊙ g
+ *   o = σ(W_io x + W_ho h + b_o [+ w_co ⊙ c_t])      (peephole on the new cell)
+ *   h_t = o ⊙ tanh(c_t)
+ * The bracketed peephole terms are the only difference, so both variants share this loop.
+ *
+ * Speed (wasm backend, see docs in recurrent.ts): the input projection of all steps is one
+ * fused matMul; per step only h·W_h, an add and one sigmoid over all four gate blocks run as tf
+ * kernels. tanh is computed as 2σ(2a) − 1 so that it can use the same fast sigmoid kernel
+ * (tfjs-wasm's Tanh kernel is ~20× slower than its Sigmoid): the g columns of the forward
+ * weights are doubled once per call, and tanh(c_t) is one more sigmoid on 2·c_t. The cheap
+ * elementwise cell update runs on host Float32Arrays, where everything the backward pass needs
+ * is kept. The backward pass is elementwise on the host plus one dGates·W_hᵀ matMul per step,
+ * then one matMul per weight gradient over all steps. No transposed-matMul kernels anywhere.
+ */
+import * as tf from '@tensorflow/tfjs';
+import {
+  gatherStep,
+  previousHiddenTransposed,
+  readAll,
+  type BackwardInputs,
+  readInto,
+  transposeHost,
+  type RunShape,
+} from './recurrent-types.ts';
+
+/** The tensors an LSTM run reads; peepholes present means the peephole variant. */
+export interface LstmWeights {
+  kernel: tf.Tensor2D; // [inputSize, 4*units]
+  recurrentKernel: tf.Tensor2D; // [units, 4*units]
+  bias: tf.Tensor1D; // [4*units]
+  peepholes?: tf.Tensor2D; // [3, units]
+}
+
+/** What the forward pass keeps on the host, batch-major rows (b*time + t). */
+export interface LstmForward {
+  shape: RunShape;
+  /** [batch*time, 4*units]: activated i, f, g, o. */
+  gates: Float32Array;
+  /** [batch*time, units]: c_t. */
+  cellState: Float32Array;
+  /** [batch*time, units]: tanh(c_t). */
+  tanhCell: Float32Array;
+  /** [batch*time, units]: h_t. */
+  hidden: Float32Array;
+  /** [batch, units] each: the state the run started from. */
+  initialHidden: Float32Array;
+  initialCell: Float32Array;
+  /** [3*units]: w_ci, w_cf, w_co, peephole only. */
+  peepholes?: Float32Array;
+}
+
+/** Gradients of one LSTM run; weight and input gradients as tensors, state gradients on the host. */
+export interface LstmGradients {
+  x: tf.Tensor3D; // [batch, time, inputSize]
+  kernel: tf.Tensor2D; // [inputSize, 4*units]
+  recurrentKernel: tf.Tensor2D; // [units, 4*units]
+  bias: tf.Tensor1D; // [4*units]
+  peepholes?: tf.Tensor2D; // [3, units]
+  initialHidden: Float32Array; // [batch, units]
+  initialCell: Float32Array; // [batch, units]
+}
+
+/** Column scale that doubles the g block, so σ of the scaled pre-activation gives tanh via 2σ(2a) − 1. */
+function candidateScale(units: number): Float32Array {
+  const scale = new Float32Array(4 * units).fill(1); // [4*units]
+  scale.fill(2, 2 * units, 3 * units);
+  return scale;
+}
+
+/** Runs the LSTM over x [batch, time, inputSize] from the given host state; no gradient. */
+export function lstmForward(
+  x: tf.Tensor3D,
+  weights: LstmWeights,
+  initialHidden: Float32Array,
+  initialCell: Float32Array,
+): LstmForward {
+  const [batch, time, inputSize] = x.shape;
+  const units = weights.recurrentKernel.shape[0];
+  const width = 4 * units;
+  const shape: RunShape = { batch, time, inputSize, units };
+  const peepholes = weights.peepholes ? readAll(weights.peepholes) : undefined; // [3*units]
+
+  const scaleT = tf.tensor1d(candidateScale(units)); // [4*units]
+  const inputProjection = tf.tidy(() => {
+    const x2d = tf.reshape(x, [batch * time, inputSize]); // [batch*time, inputSize]
+    const projected = tf.fused.matMul({
+      a: x2d,
+      b: tf.mul(weights.kernel, scaleT) as tf.Tensor2D, // [inputSize, 4*units]
+      bias: tf.mul(weights.bias, scaleT), // [4*units]
+    }); // [batch*time, 4*units]
+    return readAll(projected);
+  });
+  const recurrentScaled = tf.mul(weights.recurrentKernel, scaleT) as tf.Tensor2D; // [units, 4*units]
+  scaleT.dispose();
+
+  const gates = new Float32Array(batch * time * width);
+  const cellState = new Float32Array(batch * time * units);
+  const tanhCell = new Float32Array(batch * time * units);
+  const hidden = new Float32Array(batch * time * units);
+  const hiddenPrev = Float32Array.from(initialHidden); // [batch, units]
+  const cellPrev = Float32Array.from(initialCell); // [batch, units]
+  const stepInput = new Float32Array(batch * width); // [batch, 4*units]
+  const preActivation = new Float32Array(batch * width); // [batch, 4*units]
+  const activated = new Float32Array(batch * width); // [batch, 4*units]
+  // Second sigmoid: 2c_t (→ tanh c_t), and for peepholes also the output-gate pre-activation.
+  const secondWidth = peepholes ? 2 * units : units;
+  const secondInput = new Float32Array(batch * secondWidth); // [batch, secondWidth]
+  const secondOutput = new Float32Array(batch * secondWidth); // [batch, secondWidth]
+
+  for (let t = 0; t < time; t++) {
+    gatherStep(inputProjection, stepInput, t, batch, time, width);
+    if (peepholes) {
+      for (let b = 0; b < batch; b++) {
+        for (let j = 0; j < units; j++) {
+          const c = cellPrev[b * units + j];
+          stepInput[b * width + j] += peepholes[j] * c;
+          stepInput[b * width + units + j] += peepholes[units + j] * c;
+        }
+      }
+    }
+    const hiddenT = tf.tensor2d(hiddenPrev, [batch, units]); // [batch, units]
+    const inputT = tf.tensor2d(stepInput, [batch, width]); // [batch, 4*units]
+    const recurrentT = tf.matMul(hiddenT, recurrentScaled); // [batch, 4*units]
+    const preT = tf.add(recurrentT, inputT); // [batch, 4*units]
+    const activatedT = tf.sigmoid(preT); // [batch, 4*units]
+    readInto(activatedT, activated);
+    if (peepholes) readInto(preT, preActivation);
+    hiddenT.dispose(); inputT.dispose(); recurrentT.dispose(); preT.dispose(); activatedT.dispose();
+
+    for (let b = 0; b < batch; b++) {
+      const row = b * time + t;
+      for (let j = 0; j < units; j++) {
+        const a = b * width + j;
+        const inputGate = activated[a];
+        const forgetGate = activated[a + units];
+        const candidate = 2 * activated[a + 2 * units] - 1;
+        const c = forgetGate * cellPrev[b * units + j] + inputGate * candidate;
+        const g = row * width + j;
+        gates[g] = inputGate;
+        gates[g + units] = forgetGate;
+        gates[g + 2 * units] = candidate;
+        cellState[row * units + j] = c;
+        cellPrev[b * units + j] = c;
+        secondInput[b * secondWidth + j] = 2 * c;
+        if (peepholes) secondInput[b * secondWidth + units + j] = preActivation[a + 3 * units] + peepholes[2 * units + j] * c;
+      }
+    }
+    const secondInputT = tf.tensor2d(secondInput, [batch, secondWidth]); // [batch, secondWidth]
+    const secondOutputT = tf.sigmoid(secondInputT); // [batch, secondWidth]
+    readInto(secondOutputT, secondOutput);
+    secondInputT.dispose(); secondOutputT.dispose();
+
+    for (let b = 0; b < batch; b++) {
+      const row = b * time + t;
+      for (let j = 0; j < units; j++) {
+        const tanhC = 2 * secondOutput[b * secondWidth + j] - 1;
+        const outputGate = peepholes ? secondOutput[b * secondWidth + units + j] : activated[b * width + 3 * units + j];
+        const h = outputGate * tanhC;
+        gates[row * width + 3 * units + j] = outputGate;
+        tanhCell[row * units + j] = tanhC;
+        hidden[row * units + j] = h;
+        hiddenPrev[b * units + j] = h;
+      }
+    }
+  }
+  recurrentScaled.dispose();
+  return { shape, gates, cellState, tanhCell, hidden, initialHidden, initialCell, peepholes };
+}
+
+/**
+ * Backpropagation through time for one lstmForward run; saved holds the run's x and weights.
+ * dHidden [batch*time, units] is dLoss/dh_t for every step (the final hidden state is the last
+ * step of the output, so its gradient belongs there); dFinalCell [batch, units] is dLoss/dc_T.
+ */
+export function lstmBackward(
+  forward: LstmForward,
+  saved: BackwardInputs,
+  dHidden: Float32Array,
+  dFinalCell: Float32Array,
+): LstmGradients {
+  const { shape, gates, cellState, tanhCell, hidden, initialCell, peepholes } = forward;
+  const { batch, time, inputSize, units } = shape;
+  const width = 4 * units;
+  const dGates = new Float32Array(batch * time * width); // [batch*time, 4*units] dLoss/d(pre-activation)
+  const dGatesStep = new Float32Array(batch * width); // [batch, 4*units]
+  const dHiddenRecurrent = new Float32Array(batch * units); // [batch, units] from step t+1
+  const dCell = Float32Array.from(dFinalCell); // [batch, units] dLoss/dc_t, carried backwards
+  const dPeepholes = new Float64Array(3 * units); // summed over batch and time in double
+  const recurrentTransposed = tf.transpose(saved.recurrentKernel) as tf.Tensor2D; // [4*units, units]
+
+  for (let t = time - 1; t >= 0; t--) {
+    for (let b = 0; b < batch; b++) {
+      const row = b * time + t;
+      for (let j = 0; j < units; j++) {
+        const idx = row * units + j;
+        const g = row * width + j;
+        const inputGate = gates[g];
+        const forgetGate = gates[g + units];
+        const candidate = gates[g + 2 * units];
+        const outputGate = gates[g + 3 * units];
+        const tanhC = tanhCell[idx];
+        const cellBefore = t > 0 ? cellState[idx - units] : initialCell[b * units + j];
+        const dh = dHidden[idx] + dHiddenRecurrent[b * units + j];
+        const dOutputPre = dh * tanhC * outputGate * (1 - outputGate);
+        let dc = dCell[b * units + j] + dh * outputGate * (1 - tanhC * tanhC);
+        if (peepholes) dc += dOutputPre * peepholes[2 * units + j];
+        const dInputPre = dc * candidate * inputGate * (1 - inputGate);
+        const dForgetPre = dc * cellBefore * forgetGate * (1 - forgetGate);
+        const dCandidatePre = dc * inputGate * (1 - candidate * candidate);
+        let dcBefore = dc * forgetGate;
+        if (peepholes) {
+          dcBefore += dInputPre * peepholes[j] + dForgetPre * peepholes[units + j];
+          dPeepholes[j] += dInputPre * cellBefore;
+          dPeepholes[units + j] += dForgetPre * cellBefore;
+          dPeepholes[2 * units + j] += dOutputPre * cellState[idx];
+        }
+        dCell[b * units + j] = dcBefore;
+        dGates[g] = dInputPre;
+        dGates[g + units] = dForgetPre;
+        dGates[g + 2 * units] = dCandidatePre;
+        dGates[g + 3 * units] = dOutputPre;
+      }
+    }
+    gatherStep(dGates, dGatesStep, t, batch, time, width);
+    const dGatesT = tf.tensor2d(dGatesStep, [batch, width]); // [batch, 4*units]
+    const dHiddenPrevT = tf.matMul(dGatesT, recurrentTransposed); // [batch, units]
+    readInto(dHiddenPrevT, dHiddenRecurrent);
+    dGatesT.dispose(); dHiddenPrevT.dispose();
+  }
+  recurrentTransposed.dispose();
+
+  const tensors = tf.tidy(() => {
+    const dGatesAll = tf.tensor2d(dGates, [batch * time, width]); // [batch*time, 4*units]
+    const hiddenPrevT = tf.tensor2d(previousHiddenTransposed(hidden, forward.initialHidden, shape), [units, batch * time]); // [units, batch*time]
+    const xT = tf.tensor2d(transposeHost(readAll(saved.x), batch * time, inputSize), [inputSize, batch * time]); // [inputSize, batch*time]
+    const kernelTransposed = tf.transpose(saved.kernel); // [4*units, inputSize]
+    return {
+      x: tf.reshape(tf.matMul(dGatesAll, kernelTransposed), [batch, time, inputSize]) as tf.Tensor3D, // [batch, time, inputSize]
+      kernel: tf.matMul(xT, dGatesAll) as tf.Tensor2D, // [inputSize, 4*units]
+      recurrentKernel: tf.matMul(hiddenPrevT, dGatesAll) as tf.Tensor2D, // [units, 4*units]
+      bias: tf.sum(dGatesAll, 0) as tf.Tensor1D, // [4*units]
+    };
+  });
+  return {
+    ...tensors,
+    peepholes: peepholes ? tf.tensor2d(Float32Array.from(dPeepholes), [3, units]) : undefined, // [3, units]
+    initialHidden: dHiddenRecurrent,
+    initialCell: dCell,
+  };
+}

@@ -1,0 +1,163 @@
+/**
+ * Shared types of the recurrent layers, and the host-buffer plumbing their hot loops use.
+ *
+ * Every recurrent variant here runs the same way: big matmuls (input projection, weight
+ * gradients) go through tf ops, and the time loop keeps its per-step state in Float32Array
+ * buffers on the host, moving one [batch, gates*units] block in and out of the backend per
+ * step. Buffers are batch-major, row (b*time + t), exactly the memory order of a
+ * [batch, time, n] tensor, so outputs and input gradients need no transposes.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { RecurrentKind } from '../config.ts';
+
+export type { RecurrentKind };
+
+/** Number of gate blocks in the kernels: LSTM (i, f, g, o), GRU (r, z, n). */
+export function gateCount(kind: RecurrentKind): number {
+  return kind === 'gru' ? 3 : 4;
+}
+
+/**
+ * Weights of one recurrent layer, in PyTorch's gate order and transposed layout:
+ * kernel = weight_ih.T, recurrentKernel = weight_hh.T, so a PyTorch checkpoint copies over with
+ * one transpose per matrix.
+ */
+export interface RecurrentParams {
+  kind: RecurrentKind;
+  inputSize: number;
+  units: number;
+  /** [inputSize, gates*units]; gate blocks LSTM (i, f, g, o), GRU (r, z, n). */
+  kernel: tf.Variable;
+  /** [units, gates*units], same gate blocks. */
+  recurrentKernel: tf.Variable;
+  /** [gates*units]. LSTM/peephole: b_ih + b_hh (they only ever appear summed). GRU: b_ih. */
+  bias: tf.Variable;
+  /** [gates*units], GRU only: b_hh (kept apart because r multiplies W_hn h + b_hn). */
+  recurrentBias?: tf.Variable;
+  /** [3, units], peephole only: rows w_ci, w_cf, w_co. */
+  peepholes?: tf.Variable;
+}
+
+/** Recurrent state between chunks, each [batch, units]. cellState only for LSTM and peephole. */
+export interface RecurrentState {
+  hidden: tf.Tensor2D;
+  cellState?: tf.Tensor2D;
+}
+
+/**
+ * Per-step values for the "look inside" views, each [batch, time, units].
+ * LSTM and peephole: cellState c_t, hidden h_t, inputGate i_t, forgetGate f_t, outputGate o_t,
+ * candidate g_t. GRU: resetGate r_t, updateGate z_t, candidate n_t (the tanh proposal),
+ * hidden h_t = (1 - z_t) * n_t + z_t * h_{t-1}; a GRU has no cell state and no i/f/o gates.
+ */
+export interface RecurrentTrace {
+  cellState?: tf.Tensor3D;
+  hidden: tf.Tensor3D;
+  inputGate?: tf.Tensor3D;
+  forgetGate?: tf.Tensor3D;
+  outputGate?: tf.Tensor3D;
+  candidate: tf.Tensor3D;
+  resetGate?: tf.Tensor3D;
+  updateGate?: tf.Tensor3D;
+}
+
+/**
+ * The tensors a backward pass reads, saved through customGrad's save() so they outlive the
+ * caller's forward tidy (x may be an intermediate such as the previous layer's output).
+ */
+export interface BackwardInputs {
+  x: tf.Tensor3D; // [batch, time, inputSize]
+  kernel: tf.Tensor2D; // [inputSize, gates*units]
+  recurrentKernel: tf.Tensor2D; // [units, gates*units]
+}
+
+/** Sizes of one run of a layer. */
+export interface RunShape {
+  batch: number;
+  time: number;
+  inputSize: number;
+  units: number;
+}
+
+/**
+ * Copies a tensor's values into dst at offset without allocating. On the wasm backend the
+ * values are read through a view of the wasm heap (dataSync would allocate a fresh copy per
+ * step, which costs more than the copy itself); elsewhere dataSync.
+ */
+export function readInto(tensor: tf.Tensor, dst: Float32Array, offset = 0): void {
+  const backend = tf.backend() as unknown as { typedArrayFromHeap?: (t: tf.Tensor) => Float32Array };
+  if (typeof backend.typedArrayFromHeap === 'function' && tf.getBackend() === 'wasm') {
+    dst.set(backend.typedArrayFromHeap(tensor), offset);
+  } else {
+    dst.set(tensor.dataSync() as Float32Array, offset);
+  }
+}
+
+/** A tensor's values as a new Float32Array (the host copy, safe to keep). */
+export function readAll(tensor: tf.Tensor): Float32Array {
+  const dst = new Float32Array(tensor.size);
+  readInto(tensor, dst);
+  return dst;
+}
+
+/**
+ * Transposes a row-major [rows, cols] host matrix into a new [cols, rows] one. Blocked so both
+ * sides stay in cache; on wasm this beats tf.transpose by a wide margin for the
+ * [batch*time, units] matrices the weight gradients need.
+ */
+export function transposeHost(src: Float32Array, rows: number, cols: number): Float32Array {
+  const dst = new Float32Array(rows * cols);
+  const block = 32;
+  for (let r0 = 0; r0 < rows; r0 += block) {
+    const r1 = Math.min(rows, r0 + block);
+    for (let c0 = 0; c0 < cols; c0 += block) {
+      const c1 = Math.min(cols, c0 + block);
+      for (let r = r0; r < r1; r++) {
+        const rowOffset = r * cols;
+        for (let c = c0; c < c1; c++) dst[c * rows + r] = src[rowOffset + c];
+      }
+    }
+  }
+  return dst;
+}
+
+/**
+ * The [units, batch*time] matrix of previous hidden states h_{t-1} (h_{-1} = initial state),
+ * columns in the (b*time + t) row order of the gate gradients, ready for
+ * dRecurrentKernel = hiddenPrevT · dGates as one plain matMul.
+ */
+export function previousHiddenTransposed(hidden: Float32Array, initialHidden: Float32Array, shape: RunShape): Float32Array {
+  const { batch, time, units } = shape;
+  const rows = batch * time;
+  const dst = new Float32Array(units * rows);
+  for (let b = 0; b < batch; b++) {
+    for (let t = 0; t < time; t++) {
+      const column = b * time + t;
+      const src = t === 0 ? initialHidden : hidden;
+      const srcOffset = t === 0 ? b * units : (b * time + t - 1) * units;
+      for (let j = 0; j < units; j++) dst[j * rows + column] = src[srcOffset + j];
+    }
+  }
+  return dst;
+}
+
+/** Copies the rows of step t (one per batch element) of a batch-major [batch*time, width] buffer. */
+export function gatherStep(src: Float32Array, dst: Float32Array, t: number, batch: number, time: number, width: number): void {
+  for (let b = 0; b < batch; b++) {
+    const from = (b * time + t) * width;
+    dst.set(src.subarray(from, from + width), b * width);
+  }
+}
+
+/** Splits a [rows, blocks*units] buffer into `blocks` separate [rows, units] buffers. */
+export function splitBlocks(src: Float32Array, rows: number, blocks: number, units: number): Float32Array[] {
+  const out: Float32Array[] = [];
+  for (let k = 0; k < blocks; k++) out.push(new Float32Array(rows * units));
+  const width = blocks * units;
+  for (let r = 0; r < rows; r++) {
+    for (let k = 0; k < blocks; k++) {
+      out[k].set(src.subarray(r * width + k * units, r * width + (k + 1) * units), r * units);
+    }
+  }
+  return out;
+}

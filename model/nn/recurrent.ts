@@ -1,0 +1,301 @@
+/**
+ * Recurrent layers of the acoustic model: LSTM, peephole LSTM and GRU, each run as ONE
+ * differentiable op (tf.customGrad) with hand-derived backpropagation through time.
+ *
+ * Why not tf autograd: on the wasm backend, autograd through a per-step cell costs ~50× PyTorch,
+ * because matMul's gradient uses transposeA/transposeB matMul kernels (10–40× slower than plain
+ * ones there) and unstack is slow (see /work/shared/docs/lstm-bench.md). Here the input
+ * projection of all steps is one matMul, each weight gradient is one matMul over all steps,
+ * weights are transposed explicitly, and per step only the recurrent products and one or two
+ * sigmoid kernels run on the backend; the light elementwise math runs on host Float32Arrays
+ * (lstm.ts, gru.ts). It runs on every backend (cpu, wasm, webgl, tfjs-node) since it only uses
+ * public tf ops plus dataSync; wasm gets a zero-allocation read path.
+ *
+ * Layout follows PyTorch, so weights and goldens copy over directly: kernel = weight_ih_l0.T,
+ * recurrentKernel = weight_hh_l0.T, gate blocks (i, f, g, o) for LSTM and (r, z, n) for GRU.
+ *
+ * Padding: batches are padded at the END of the time axis. The layers are unidirectional, so
+ * the outputs at each sequence's valid steps never see its padding and no mask is needed; the
+ * loss must simply ignore padded steps (CTC does, given the lengths). The returned `final`
+ * state is the state after the LAST step of the tensor, i.e. after the padding for shorter
+ * sequences: for streaming, feed unpadded chunks (batch 1, or equal lengths).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { RecurrentKind } from '../config.ts';
+import { gruBackward, gruForward } from './gru.ts';
+import { lstmBackward, lstmForward } from './lstm.ts';
+import {
+  gateCount,
+  readAll,
+  splitBlocks,
+  type BackwardInputs,
+  type RecurrentParams,
+  type RecurrentState,
+  type RecurrentTrace,
+} from './recurrent-types.ts';
+
+export { gateCount };
+export type { RecurrentKind, RecurrentParams, RecurrentState, RecurrentTrace };
+
+/** Output of a recurrent layer. */
+export interface RecurrentResult {
+  /** h_t for every step, [batch, time, units]. */
+  output: tf.Tensor3D;
+  /** State after the last step (pass as `initial` to continue with the next chunk). */
+  final: RecurrentState;
+}
+
+/** Output of inspectRecurrent: a RecurrentResult plus every step's gates and states. */
+export interface RecurrentInspection extends RecurrentResult {
+  trace: RecurrentTrace;
+}
+
+/**
+ * Fresh weights for one layer, PyTorch's init: every entry uniform(−1/√units, 1/√units),
+ * deterministic for a given seed (uses seeds seed … seed+4). LSTM and peephole get +1 on the
+ * forget-gate bias so the cell remembers from the start. Variable names are
+ * `${namePrefix}/kernel`, `/recurrentKernel`, `/bias`, `/recurrentBias` (GRU), `/peepholes`
+ * (peephole); tfjs variable names are process-global, so prefixes must be unique.
+ */
+export function createRecurrentParams(
+  kind: RecurrentKind,
+  inputSize: number,
+  units: number,
+  seed: number,
+  namePrefix: string,
+): RecurrentParams {
+  if (!['lstm', 'peephole', 'gru'].includes(kind)) {
+    throw new Error(`createRecurrentParams: expected kind 'lstm', 'peephole' or 'gru', got '${kind}'`);
+  }
+  if (!(Number.isInteger(inputSize) && inputSize > 0 && Number.isInteger(units) && units > 0)) {
+    throw new Error(`createRecurrentParams: expected positive integer inputSize and units, got ${inputSize} and ${units}`);
+  }
+  const width = gateCount(kind) * units;
+  const limit = 1 / Math.sqrt(units);
+  const uniform = (shape: number[], offset: number) => tf.randomUniform(shape, -limit, limit, 'float32', seed + offset);
+  const biasInit = tf.tidy(() => {
+    const bias = uniform([width], 2); // [gates*units]
+    if (kind === 'gru') return bias;
+    const forgetOne = new Float32Array(width);
+    forgetOne.fill(1, units, 2 * units);
+    return tf.add(bias, tf.tensor1d(forgetOne)); // [4*units]
+  });
+  const params: RecurrentParams = {
+    kind,
+    inputSize,
+    units,
+    kernel: tf.variable(uniform([inputSize, width], 0), true, `${namePrefix}/kernel`), // [inputSize, gates*units]
+    recurrentKernel: tf.variable(uniform([units, width], 1), true, `${namePrefix}/recurrentKernel`), // [units, gates*units]
+    bias: tf.variable(biasInit, true, `${namePrefix}/bias`), // [gates*units]
+  };
+  if (kind === 'gru') params.recurrentBias = tf.variable(uniform([width], 3), true, `${namePrefix}/recurrentBias`); // [3*units]
+  if (kind === 'peephole') params.peepholes = tf.variable(uniform([3, units], 4), true, `${namePrefix}/peepholes`); // [3, units]
+  return params;
+}
+
+/** The layer's trainable variables, in a fixed order (kernel, recurrentKernel, bias, then the optional ones). */
+export function recurrentParamList(p: RecurrentParams): tf.Variable[] {
+  const list = [p.kernel, p.recurrentKernel, p.bias];
+  if (p.recurrentBias) list.push(p.recurrentBias);
+  if (p.peepholes) list.push(p.peepholes);
+  return list;
+}
+
+/** Checks shapes up front, so mistakes fail with a readable message instead of deep in a kernel. */
+function validate(p: RecurrentParams, x: tf.Tensor, initial: RecurrentState | undefined, caller: string): void {
+  const width = gateCount(p.kind) * p.units;
+  const expectShape = (what: string, got: number[], want: number[]) => {
+    if (got.length !== want.length || got.some((d, i) => d !== want[i])) {
+      throw new Error(`${caller}: expected ${what} of shape [${want}], got [${got}]`);
+    }
+  };
+  if (x.rank !== 3) throw new Error(`${caller}: expected x of rank 3 [batch, time, ${p.inputSize}], got shape [${x.shape}]`);
+  const [batch, time, inputSize] = x.shape;
+  if (inputSize !== p.inputSize) throw new Error(`${caller}: expected x [batch, time, ${p.inputSize}], got [${x.shape}]`);
+  if (time < 1 || batch < 1) throw new Error(`${caller}: expected at least one batch row and one time step, got x [${x.shape}]`);
+  if (x.dtype !== 'float32') throw new Error(`${caller}: expected float32 x, got ${x.dtype}`);
+  expectShape('kernel', p.kernel.shape, [p.inputSize, width]);
+  expectShape('recurrentKernel', p.recurrentKernel.shape, [p.units, width]);
+  expectShape('bias', p.bias.shape, [width]);
+  if (p.kind === 'gru') {
+    if (!p.recurrentBias) throw new Error(`${caller}: a GRU needs recurrentBias [${width}], got none`);
+    expectShape('recurrentBias', p.recurrentBias.shape, [width]);
+  }
+  if (p.kind === 'peephole') {
+    if (!p.peepholes) throw new Error(`${caller}: a peephole LSTM needs peepholes [3, ${p.units}], got none`);
+    expectShape('peepholes', p.peepholes.shape, [3, p.units]);
+  }
+  if (initial) {
+    expectShape('initial.hidden', initial.hidden.shape, [batch, p.units]);
+    if (p.kind !== 'gru') {
+      if (!initial.cellState) throw new Error(`${caller}: an LSTM initial state needs cellState [${batch}, ${p.units}], got none`);
+      expectShape('initial.cellState', initial.cellState.shape, [batch, p.units]);
+    }
+  }
+}
+
+/**
+ * Packs the LSTM's outputs into the single tensor customGrad allows: [batch, time+1, units],
+ * rows 0…time−1 = h_t, row `time` = c_T.
+ */
+function packLstm(hidden: Float32Array, cellState: Float32Array, batch: number, time: number, units: number): Float32Array {
+  const packed = new Float32Array(batch * (time + 1) * units);
+  for (let b = 0; b < batch; b++) {
+    packed.set(hidden.subarray(b * time * units, (b + 1) * time * units), b * (time + 1) * units);
+    const lastCell = (b * time + time - 1) * units;
+    packed.set(cellState.subarray(lastCell, lastCell + units), (b * (time + 1) + time) * units);
+  }
+  return packed;
+}
+
+/** Splits the packed gradient [batch, time+1, units] back into dHidden [batch*time, units] and dc_T [batch, units]. */
+function unpackLstm(packed: Float32Array, batch: number, time: number, units: number): { dHidden: Float32Array; dFinalCell: Float32Array } {
+  const dHidden = new Float32Array(batch * time * units);
+  const dFinalCell = new Float32Array(batch * units);
+  for (let b = 0; b < batch; b++) {
+    const from = b * (time + 1) * units;
+    dHidden.set(packed.subarray(from, from + time * units), b * time * units);
+    dFinalCell.set(packed.subarray(from + time * units, from + (time + 1) * units), b * units);
+  }
+  return { dHidden, dFinalCell };
+}
+
+/** The state after the last step of a [batch, time, units] output: its last slice. */
+function lastStep(sequence: tf.Tensor3D, step: number): tf.Tensor2D {
+  const [batch, , units] = sequence.shape;
+  return tf.reshape(tf.slice(sequence, [0, step, 0], [batch, 1, units]), [batch, units]); // [batch, units]
+}
+
+/**
+ * Runs one recurrent layer over x [batch, time, inputSize] from `initial` (zeros if omitted).
+ * Differentiable with respect to x, every weight and the initial state: use it inside
+ * tf.variableGrads / optimizer.minimize like any tf op. See the module comment for padding.
+ */
+export function runRecurrent(p: RecurrentParams, x: tf.Tensor3D, initial?: RecurrentState): RecurrentResult {
+  validate(p, x, initial, 'runRecurrent');
+  const [batch, time] = x.shape;
+  const units = p.units;
+  return tf.tidy(() => {
+    const h0 = initial?.hidden ?? tf.zeros([batch, units]); // [batch, units]
+    if (p.kind === 'gru') {
+      const op = tf.customGrad((...args) => {
+        const [xIn, kernel, recurrentKernel, bias, recurrentBias, h0In] = args as tf.Tensor[];
+        const save = args[6] as tf.GradSaveFunc;
+        save([xIn, kernel, recurrentKernel]);
+        const forward = gruForward(
+          xIn as tf.Tensor3D,
+          {
+            kernel: kernel as tf.Tensor2D,
+            recurrentKernel: recurrentKernel as tf.Tensor2D,
+            bias: bias as tf.Tensor1D,
+            recurrentBias: recurrentBias as tf.Tensor1D,
+          },
+          readAll(h0In),
+        );
+        return {
+          value: tf.tensor3d(forward.hidden, [batch, time, units]), // [batch, time, units]
+          gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+            const grads = gruBackward(forward, savedInputs(saved), readAll(dy));
+            return [grads.x, grads.kernel, grads.recurrentKernel, grads.bias, grads.recurrentBias,
+              tf.tensor2d(grads.initialHidden, [batch, units])];
+          },
+        };
+      });
+      const output = op(x, p.kernel, p.recurrentKernel, p.bias, p.recurrentBias!, h0) as tf.Tensor3D; // [batch, time, units]
+      return { output, final: { hidden: lastStep(output, time - 1) } };
+    }
+
+    const c0 = initial?.cellState ?? tf.zeros([batch, units]); // [batch, units]
+    const peepholeArgs = p.peepholes ? [p.peepholes] : [];
+    const op = tf.customGrad((...args) => {
+      const tensors = args.slice(0, args.length - 1) as tf.Tensor[];
+      const save = args[args.length - 1] as tf.GradSaveFunc;
+      const [xIn, kernel, recurrentKernel, bias] = tensors;
+      const peepholes = p.peepholes ? tensors[4] : undefined;
+      const [h0In, c0In] = tensors.slice(tensors.length - 2);
+      save([xIn, kernel, recurrentKernel]);
+      const forward = lstmForward(
+        xIn as tf.Tensor3D,
+        {
+          kernel: kernel as tf.Tensor2D,
+          recurrentKernel: recurrentKernel as tf.Tensor2D,
+          bias: bias as tf.Tensor1D,
+          peepholes: peepholes as tf.Tensor2D | undefined,
+        },
+        readAll(h0In),
+        readAll(c0In),
+      );
+      return {
+        value: tf.tensor3d(packLstm(forward.hidden, forward.cellState, batch, time, units), [batch, time + 1, units]), // [batch, time+1, units]
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          const { dHidden, dFinalCell } = unpackLstm(readAll(dy), batch, time, units);
+          const grads = lstmBackward(forward, savedInputs(saved), dHidden, dFinalCell);
+          return [grads.x, grads.kernel, grads.recurrentKernel, grads.bias, ...(grads.peepholes ? [grads.peepholes] : []),
+            tf.tensor2d(grads.initialHidden, [batch, units]), tf.tensor2d(grads.initialCell, [batch, units])];
+        },
+      };
+    });
+    const packed = op(x, p.kernel, p.recurrentKernel, p.bias, ...peepholeArgs, h0, c0) as tf.Tensor3D; // [batch, time+1, units]
+    const output = tf.slice(packed, [0, 0, 0], [batch, time, units]); // [batch, time, units]
+    return {
+      output,
+      final: { hidden: lastStep(packed, time - 1), cellState: lastStep(packed, time) },
+    };
+  });
+}
+
+function savedInputs(saved: tf.Tensor[]): BackwardInputs {
+  return { x: saved[0] as tf.Tensor3D, kernel: saved[1] as tf.Tensor2D, recurrentKernel: saved[2] as tf.Tensor2D };
+}
+
+/**
+ * Runs one layer like runRecurrent and also returns every step's gates and states (each
+ * [batch, time, units]) for the heatmaps. Not differentiable (meant for display). GRU mapping:
+ * resetGate = r_t, updateGate = z_t, candidate = n_t, hidden = h_t; no cellState and no
+ * input/forget/output gates (z_t plays the forget role: h_t = (1 − z_t) n_t + z_t h_{t−1}).
+ */
+export function inspectRecurrent(p: RecurrentParams, x: tf.Tensor3D, initial?: RecurrentState): RecurrentInspection {
+  validate(p, x, initial, 'inspectRecurrent');
+  const [batch, time] = x.shape;
+  const units = p.units;
+  const rows = batch * time;
+  const seq = (data: Float32Array) => tf.tensor3d(data, [batch, time, units]); // [batch, time, units]
+  const h0 = initial ? readAll(initial.hidden) : new Float32Array(batch * units);
+  if (p.kind === 'gru') {
+    const forward = gruForward(x, {
+      kernel: p.kernel as tf.Tensor as tf.Tensor2D,
+      recurrentKernel: p.recurrentKernel as tf.Tensor as tf.Tensor2D,
+      bias: p.bias as tf.Tensor as tf.Tensor1D,
+      recurrentBias: p.recurrentBias as tf.Tensor as tf.Tensor1D,
+    }, h0);
+    const [resetGate, updateGate, candidate] = splitBlocks(forward.gates, rows, 3, units);
+    const output = seq(forward.hidden);
+    return {
+      output,
+      final: { hidden: tf.tidy(() => lastStep(output, time - 1)) },
+      trace: { hidden: seq(forward.hidden.slice()), resetGate: seq(resetGate), updateGate: seq(updateGate), candidate: seq(candidate) },
+    };
+  }
+  const c0 = initial?.cellState ? readAll(initial.cellState) : new Float32Array(batch * units);
+  const forward = lstmForward(x, {
+    kernel: p.kernel as tf.Tensor as tf.Tensor2D,
+    recurrentKernel: p.recurrentKernel as tf.Tensor as tf.Tensor2D,
+    bias: p.bias as tf.Tensor as tf.Tensor1D,
+    peepholes: p.peepholes as tf.Tensor as tf.Tensor2D | undefined,
+  }, h0, c0);
+  const [inputGate, forgetGate, candidate, outputGate] = splitBlocks(forward.gates, rows, 4, units);
+  const output = seq(forward.hidden);
+  const cellState = seq(forward.cellState);
+  return {
+    output,
+    final: { hidden: tf.tidy(() => lastStep(output, time - 1)), cellState: tf.tidy(() => lastStep(cellState, time - 1)) },
+    trace: {
+      cellState,
+      hidden: seq(forward.hidden.slice()),
+      inputGate: seq(inputGate),
+      forgetGate: seq(forgetGate),
+      outputGate: seq(outputGate),
+      candidate: seq(candidate),
+    },
+  };
+}
