@@ -1,0 +1,37 @@
+/** What every command shares: the bundled model's location, backend start-up, JSON output. */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describeBackend, selectBackend, type BackendInfo } from '../engine/backend.ts';
+import { UsageError } from './args.ts';
+
+export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const BUNDLED_MODEL_DIR = join(PACKAGE_ROOT, 'assets', 'models', 'base');
+
+/** --model DIR, or the bundled base model; a clear error when neither exists. */
+export function modelDirFrom(flag: string | undefined): string {
+  if (flag !== undefined) return flag;
+  if (!existsSync(join(BUNDLED_MODEL_DIR, 'meta.json'))) {
+    throw new UsageError(
+      `no --model given and no bundled base model at ${BUNDLED_MODEL_DIR} (it has not been trained and shipped yet); ` +
+        'train one with `cellscribe train` and pass --model DIR',
+    );
+  }
+  return BUNDLED_MODEL_DIR;
+}
+
+export interface BackendReport {
+  backend: string;
+  backendDetail: string;
+}
+
+/** Starts the backend (--backend or automatic) and reports it on stderr. */
+export async function startBackend(flag: string | undefined, quiet = false): Promise<BackendInfo & BackendReport> {
+  const info = await selectBackend(flag);
+  if (!quiet) process.stderr.write(`backend: ${describeBackend(info)}\n`);
+  return { ...info, backend: info.name, backendDetail: describeBackend(info) };
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}

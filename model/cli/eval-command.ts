@@ -1,0 +1,100 @@
+/** `cellscribe eval --manifest FILE [--model DIR] [--vocabulary FILE|digits] [--lm FILE] [--beam N] [--json]` */
+import { readManifest } from '../train/manifest.ts';
+import { normalizeTranscript } from '../text/alphabet.ts';
+import { Recognizer } from '../engine/recognizer.ts';
+import { resolveDecoding } from '../engine/decode-settings.ts';
+import { ErrorRateAccumulator } from '../eval/metrics.ts';
+import { integerFlag, parse, UsageError } from './args.ts';
+import { modelDirFrom, printJson, startBackend } from './common.ts';
+import { ProgressBar } from './progress.ts';
+
+const HELP = `Usage: cellscribe eval --manifest FILE [options]
+
+Transcribes every utterance of a NeMo-style manifest and reports word and character error rates
+(with substitutions, deletions and insertions) and the real-time factor.
+
+Options:
+  --manifest FILE        manifest to evaluate (repeatable)
+  --model DIR            model folder (default: the bundled base model)
+  --vocabulary FILE      restrict output to the words/phrases in FILE, or "digits"
+  --lm FILE              word language model built from this plain-text file
+  --beam N               beam width
+  --json                 print one JSON object on stdout
+  --errors               also list the utterances with errors
+  --backend NAME         tfjs-node-gpu, tfjs-node, wasm or cpu
+`;
+
+export async function evalCommand(argv: string[]): Promise<number> {
+  const { values } = parse(argv, {
+    manifest: { type: 'string', multiple: true },
+    model: { type: 'string' },
+    vocabulary: { type: 'string' },
+    lm: { type: 'string' },
+    beam: { type: 'string' },
+    json: { type: 'boolean' },
+    errors: { type: 'boolean' },
+    backend: { type: 'string' },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (!values.manifest?.length) throw new UsageError('--manifest FILE is required');
+  const beam = values.beam === undefined ? undefined : integerFlag(values.beam, 'beam', 1, 1);
+  const entries = values.manifest.flatMap((m) => readManifest(m));
+  const modelDir = modelDirFrom(values.model);
+  const backend = await startBackend(values.backend, values.json);
+  const recognizer = await Recognizer.load(modelDir);
+  const decoding = resolveDecoding({ vocabulary: values.vocabulary, lm: values.lm, beam }, recognizer.model.alphabet);
+  const accumulator = new ErrorRateAccumulator();
+  const progress = new ProgressBar();
+  const failed: { file: string; error: string }[] = [];
+  const errors: { file: string; reference: string; hypothesis: string }[] = [];
+  let audioSeconds = 0;
+  let processingSeconds = 0;
+  for (const [i, entry] of entries.entries()) {
+    progress.update(i / entries.length, `${i}/${entries.length}`);
+    try {
+      const t = await recognizer.transcribeFile(entry.audioPath, decoding);
+      const reference = normalizeTranscript(entry.text, recognizer.model.alphabet);
+      const { words } = accumulator.add(reference, t.text);
+      if (words.hits !== words.refLength || words.insertions > 0) errors.push({ file: entry.audioPath, reference, hypothesis: t.text });
+      audioSeconds += t.durationSeconds;
+      processingSeconds += t.processingSeconds;
+    } catch (error) {
+      failed.push({ file: entry.audioPath, error: (error as Error).message });
+    }
+  }
+  progress.done();
+  const summary = accumulator.summary();
+  const report = {
+    wer: summary.wer,
+    cer: summary.cer,
+    utterances: summary.utterances,
+    substitutions: summary.words.substitutions,
+    deletions: summary.words.deletions,
+    insertions: summary.words.insertions,
+    referenceWords: summary.words.refLength,
+    chars: summary.chars,
+    sentenceAccuracy: summary.utterances ? 1 - errors.length / summary.utterances : 0,
+    rtf: processingSeconds / Math.max(audioSeconds, 1e-9),
+    audioSeconds,
+    failed: failed.length,
+    model: recognizer.meta.name,
+    modelDir: recognizer.dir,
+    decoding: { vocabulary: values.vocabulary ?? null, lm: values.lm ?? null, beam: beam ?? null },
+    backend: backend.backend,
+    ...(values.errors ? { errors } : {}),
+  };
+  for (const f of failed) process.stderr.write(`cellscribe eval: could not transcribe ${f.file}: ${f.error}\n`);
+  if (values.json) printJson(report);
+  else {
+    process.stdout.write(
+      `utterances ${report.utterances}  WER ${(report.wer * 100).toFixed(2)}% (S ${report.substitutions}, D ${report.deletions}, I ${report.insertions} of ${report.referenceWords} words)  ` +
+        `CER ${(report.cer * 100).toFixed(2)}%  sentence accuracy ${(report.sentenceAccuracy * 100).toFixed(2)}%  RTF ${report.rtf.toFixed(4)}  backend ${report.backend}\n`,
+    );
+    if (values.errors) for (const e of errors) process.stdout.write(`${e.file}\n  ref: ${e.reference}\n  hyp: ${e.hypothesis}\n`);
+  }
+  recognizer.dispose();
+  return failed.length > 0 && summary.utterances === 0 ? 1 : 0;
+}

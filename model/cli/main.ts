@@ -1,0 +1,54 @@
+/**
+ * `cellscribe`: transcribe, evaluate and train from the command line, with the same engine the
+ * app runs. Errors go to stderr with a non-zero exit (2 for usage errors); results go to stdout.
+ */
+import { UsageError } from './args.ts';
+
+const HELP = `cellscribe: offline speech recognition with an LSTM you can look inside
+
+Usage: cellscribe <command> [options]
+
+Commands:
+  transcribe FILE...   transcribe audio files (WAV, FLAC, MP3, Ogg)
+  eval                 WER/CER of a model on a manifest
+  train                train a model, or fine-tune one (--from)
+  info                 describe a model
+
+Run \`cellscribe <command> --help\` for a command's options.
+Common option: --backend tfjs-node-gpu|tfjs-node|wasm|cpu (default: the first that loads).
+`;
+
+type Command = (argv: string[]) => Promise<number>;
+
+const commands: Record<string, () => Promise<Command>> = {
+  transcribe: async () => (await import('./transcribe-command.ts')).transcribeCommand,
+  eval: async () => (await import('./eval-command.ts')).evalCommand,
+  train: async () => (await import('./train-command.ts')).trainCommand,
+  info: async () => (await import('./info-command.ts')).infoCommand,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(HELP);
+    return name === undefined ? 2 : 0;
+  }
+  const load = commands[name];
+  if (!load) {
+    process.stderr.write(`cellscribe: unknown command "${name}"\n\n${HELP}`);
+    return 2;
+  }
+  try {
+    return await (await load())(rest);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`cellscribe ${name}: ${error.message}\n(see \`cellscribe ${name} --help\`)\n`);
+      return 2;
+    }
+    // One line, not a stack: the wasm backend's global handlers would otherwise print its whole
+    // minified source on an uncaught error.
+    process.stderr.write(`cellscribe ${name}: error: ${(error as Error).message ?? String(error)}\n`);
+    if (process.env.CELLSCRIBE_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
+    return 1;
+  }
+}

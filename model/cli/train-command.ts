@@ -1,0 +1,167 @@
+/** `cellscribe train --train FILE --dev FILE --out DIR [--from DIR] [--arch …] …` */
+import { DEFAULT_FEATURES, DEFAULT_MODEL, type RecurrentKind } from '../config.ts';
+import { train, type TrainEvent } from '../train/train-loop.ts';
+import { resolveDecoding } from '../engine/decode-settings.ts';
+import { Alphabet } from '../text/alphabet.ts';
+import { choiceFlag, integerFlag, numberFlag, parse, UsageError } from './args.ts';
+import { printJson, startBackend } from './common.ts';
+import { formatDuration, ProgressBar } from './progress.ts';
+
+const HELP = `Usage: cellscribe train --train FILE --dev FILE --out DIR [options]
+
+Trains an acoustic model with CTC (or fine-tunes one with --from). Manifests are NeMo-style JSON
+lines: {"audio_filepath": ..., "duration": ..., "text": ...}. Run the same command again after a
+crash or kill and it resumes from the last checkpoint in DIR/checkpoints. The best model (by dev
+CER) is written to DIR/model, which --model DIR accepts.
+
+Options:
+  --train FILE           training manifest (repeat for several)
+  --dev FILE             development manifest, for CER/WER each epoch and early stopping (repeatable)
+  --out DIR              output folder
+  --from DIR             fine-tune this model (its architecture and front end are kept)
+  --freeze N             with --from: keep the first N recurrent layers fixed (default 0)
+  --arch A               lstm (default), peephole or gru
+  --layers N             recurrent layers (default ${DEFAULT_MODEL.layers})
+  --units N              units per layer (default ${DEFAULT_MODEL.units})
+  --stack N              frames stacked per network step (default ${DEFAULT_MODEL.stack})
+  --epochs N             most epochs (default 30; 10 with --from)
+  --batch-size N         utterances per batch (default 32)
+  --lr X                 peak learning rate (default 0.002; 0.0003 with --from)
+  --warmup N             warm-up steps (default 100; 0 with --from)
+  --clip X               gradient-norm limit (default 10)
+  --patience N           stop after N epochs without a better dev CER (default 5; 3 with --from)
+  --checkpoint-every N   checkpoint every N steps (default 50)
+  --seed N               random seed (default 1)
+  --dev-vocabulary V     decode the dev set with this vocabulary (file or "digits") for the metrics
+  --cache DIR            feature cache (default ~/.cache/cellscribe/features or $CELLSCRIBE_CACHE)
+  --json                 print the result as JSON on stdout
+  --backend NAME         tfjs-node-gpu, tfjs-node, wasm or cpu
+`;
+
+export async function trainCommand(argv: string[]): Promise<number> {
+  const { values } = parse(argv, {
+    train: { type: 'string', multiple: true },
+    dev: { type: 'string', multiple: true },
+    out: { type: 'string' },
+    from: { type: 'string' },
+    freeze: { type: 'string' },
+    arch: { type: 'string' },
+    layers: { type: 'string' },
+    units: { type: 'string' },
+    stack: { type: 'string' },
+    epochs: { type: 'string' },
+    'batch-size': { type: 'string' },
+    lr: { type: 'string' },
+    warmup: { type: 'string' },
+    clip: { type: 'string' },
+    patience: { type: 'string' },
+    'checkpoint-every': { type: 'string' },
+    seed: { type: 'string' },
+    'dev-vocabulary': { type: 'string' },
+    cache: { type: 'string' },
+    json: { type: 'boolean' },
+    backend: { type: 'string' },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (!values.train?.length) throw new UsageError('--train FILE is required');
+  if (!values.dev?.length) throw new UsageError('--dev FILE is required');
+  if (!values.out) throw new UsageError('--out DIR is required');
+  const fineTune = values.from !== undefined;
+  if (!fineTune && values.freeze !== undefined) throw new UsageError('--freeze only applies with --from');
+  const model = {
+    arch: choiceFlag<RecurrentKind>(values.arch, 'arch', ['lstm', 'peephole', 'gru'], DEFAULT_MODEL.arch),
+    layers: integerFlag(values.layers, 'layers', DEFAULT_MODEL.layers, 1),
+    units: integerFlag(values.units, 'units', DEFAULT_MODEL.units, 1),
+    stack: integerFlag(values.stack, 'stack', DEFAULT_MODEL.stack, 1),
+    alphabet: DEFAULT_MODEL.alphabet,
+  };
+  const backend = await startBackend(values.backend);
+  const devDecode = values['dev-vocabulary'] ? resolveDecoding({ vocabulary: values['dev-vocabulary'] }, new Alphabet(model.alphabet)) : undefined;
+
+  const progress = new ProgressBar();
+  const controller = new AbortController();
+  const onSignal = () => {
+    progress.log('stopping: saving a checkpoint (press Ctrl-C again to quit at once)');
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const onEvent = (e: TrainEvent) => {
+    switch (e.type) {
+      case 'features':
+        progress.update(e.done / Math.max(1, e.total), `features (${e.split}) ${e.done}/${e.total}`);
+        break;
+      case 'data':
+        progress.log(`${e.split}: ${e.utterances} utterances, ${(e.audioSeconds / 60).toFixed(1)} min of audio${e.skipped.length ? `, ${e.skipped.length} skipped` : ''}`);
+        for (const s of e.skipped.slice(0, 10)) progress.log(`  skipped ${s.audioPath}: ${s.reason}`);
+        if (e.skipped.length > 10) progress.log(`  … and ${e.skipped.length - 10} more`);
+        break;
+      case 'model':
+        progress.log(`model: ${e.parameters.toLocaleString('en')} weights${e.fineTuning ? `, fine-tuning (${e.frozenLayers} layers frozen)` : ''}`);
+        break;
+      case 'resume':
+        progress.log(`resuming from step ${e.step} (epoch ${e.epoch + 1}, batch ${e.batch}) from ${e.checkpoint}`);
+        break;
+      case 'warning':
+        progress.log(`warning: ${e.message}`);
+        break;
+      case 'step':
+        progress.update(
+          e.step / e.totalSteps,
+          `epoch ${e.epoch + 1}/${e.epochs} step ${e.step}/${e.totalSteps} loss ${e.loss.toFixed(3)} ` +
+            `${e.utterancesPerSecond.toFixed(1)} utt/s ETA ${formatDuration(e.etaSeconds)}`,
+        );
+        break;
+      case 'epoch':
+        progress.log(
+          `epoch ${e.epoch + 1}: train loss ${e.trainLoss.toFixed(3)}, dev CER ${(e.devCer * 100).toFixed(2)}%, ` +
+            `WER ${(e.devWer * 100).toFixed(2)}%${e.improved ? ' (best so far, saved)' : ''} [${formatDuration(e.seconds)}]`,
+        );
+        break;
+      case 'stopped':
+        progress.done();
+        if (e.reason === 'early-stopping') progress.log('early stopping: no better dev CER for --patience epochs');
+        if (e.reason === 'cancelled') progress.log('cancelled; run the same command again to resume');
+        break;
+      case 'checkpoint':
+        break;
+    }
+  };
+  const result = await train(
+    {
+      trainManifests: values.train,
+      devManifests: values.dev,
+      out: values.out,
+      from: values.from,
+      frozenLayers: integerFlag(values.freeze, 'freeze', 0, 0),
+      model,
+      features: DEFAULT_FEATURES,
+      epochs: integerFlag(values.epochs, 'epochs', fineTune ? 10 : 30, 1),
+      batchSize: integerFlag(values['batch-size'], 'batch-size', 32, 1),
+      learningRate: numberFlag(values.lr, 'lr', fineTune ? 0.0003 : 0.002, 0),
+      warmupSteps: integerFlag(values.warmup, 'warmup', fineTune ? 0 : 100, 0),
+      minLearningRateRatio: 0.05,
+      clipNorm: numberFlag(values.clip, 'clip', 10, 0),
+      patience: integerFlag(values.patience, 'patience', fineTune ? 3 : 5, 1),
+      checkpointEvery: integerFlag(values['checkpoint-every'], 'checkpoint-every', 50, 1),
+      seed: integerFlag(values.seed, 'seed', 1, 0),
+      devDecode,
+      cacheDir: values.cache,
+      command: ['cellscribe', 'train', ...argv].join(' '),
+      backend: backend.backend,
+    },
+    { onEvent, signal: controller.signal },
+  );
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  progress.done();
+  if (result.stoppedBy === 'already-done') process.stderr.write(`training in ${values.out} is already complete\n`);
+  const summary = { ...result, backend: backend.backend };
+  if (values.json) printJson(summary);
+  else if (result.bestCer !== null) process.stderr.write(`best dev CER ${(result.bestCer * 100).toFixed(2)}% at epoch ${(result.bestEpoch ?? 0) + 1}; model in ${result.modelDir}\n`);
+  return result.stoppedBy === 'cancelled' ? 130 : 0;
+}

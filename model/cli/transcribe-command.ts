@@ -1,0 +1,67 @@
+/** `cellscribe transcribe FILE... [--model DIR] [--vocabulary FILE|digits] [--lm FILE] [--beam N] [--format F]` */
+import { choiceFlag, integerFlag, parse, UsageError } from './args.ts';
+import { modelDirFrom, printJson, startBackend } from './common.ts';
+import { TRANSCRIPT_FORMATS, toSrt, toVtt } from './subtitles.ts';
+import { Recognizer } from '../engine/recognizer.ts';
+import { resolveDecoding } from '../engine/decode-settings.ts';
+
+const HELP = `Usage: cellscribe transcribe FILE... [options]
+
+Transcribes each audio file (WAV, FLAC, MP3 or Ogg; any rate, resampled to 16 kHz).
+
+Options:
+  --model DIR            model folder (default: the bundled base model)
+  --vocabulary FILE      restrict output to the words/phrases in FILE (one per line), or "digits"
+  --lm FILE              word language model: a plain-text file (one sentence a line) to build it from
+  --beam N               beam width (default: greedy, or 16 with a vocabulary or LM)
+  --format F             text (default), json, srt or vtt
+  --backend NAME         tfjs-node-gpu, tfjs-node, wasm or cpu
+  -h, --help             this help
+`;
+
+export async function transcribeCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(
+    argv,
+    {
+      model: { type: 'string' },
+      vocabulary: { type: 'string' },
+      lm: { type: 'string' },
+      beam: { type: 'string' },
+      format: { type: 'string' },
+      backend: { type: 'string' },
+    },
+    true,
+  );
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (positionals.length === 0) throw new UsageError('no audio files given');
+  const format = choiceFlag(values.format, 'format', TRANSCRIPT_FORMATS, 'text');
+  const beam = values.beam === undefined ? undefined : integerFlag(values.beam, 'beam', 1, 1);
+  const modelDir = modelDirFrom(values.model);
+  const backend = await startBackend(values.backend);
+  const recognizer = await Recognizer.load(modelDir);
+  const decoding = resolveDecoding({ vocabulary: values.vocabulary, lm: values.lm, beam }, recognizer.model.alphabet);
+  let failures = 0;
+  const results = [];
+  for (const file of positionals) {
+    try {
+      const t = await recognizer.transcribeFile(file, decoding);
+      for (const warning of t.warnings) process.stderr.write(`${file}: warning: ${warning}\n`);
+      if (format === 'text') process.stdout.write(positionals.length > 1 ? `${file}\t${t.text}\n` : `${t.text}\n`);
+      else if (format === 'srt') process.stdout.write(toSrt(t.words));
+      else if (format === 'vtt') process.stdout.write(toVtt(t.words));
+      results.push({ file, text: t.text, words: t.words, durationSeconds: t.durationSeconds, rtf: t.rtf, warnings: t.warnings });
+    } catch (error) {
+      failures += 1;
+      process.stderr.write(`cellscribe transcribe: error: ${(error as Error).message}\n`);
+      results.push({ file, error: (error as Error).message });
+    }
+  }
+  if (format === 'json') {
+    printJson({ model: recognizer.meta.name, modelDir: recognizer.dir, backend: backend.backend, backendDetail: backend.backendDetail, results });
+  }
+  recognizer.dispose();
+  return failures > 0 ? 1 : 0;
+}

@@ -1,0 +1,69 @@
+/**
+ * Turns manifest entries into training utterances: text normalised and encoded to class ids,
+ * audio decoded, resampled and turned into raw features (through the cache).
+ */
+import type { FeatureConfig } from '../config.ts';
+import { featureDim } from '../config.ts';
+import { audioFileToFeatures } from '../engine/frontend.ts';
+import { normalizeTranscript, type Alphabet } from '../text/alphabet.ts';
+import { FeatureStatsAccumulator } from '../features/normalisation.ts';
+import type { Normalisation } from '../io/model-store.ts';
+import type { FeatureCache } from './feature-cache.ts';
+import type { ManifestEntry } from './manifest.ts';
+
+export interface Utterance {
+  audioPath: string;
+  /** Normalised transcript. */
+  text: string;
+  /** Class ids of the transcript. */
+  labels: number[];
+  /** Raw features, [frames × dim]. */
+  features: Float32Array;
+  frames: number;
+}
+
+export interface LoadResult {
+  utterances: Utterance[];
+  skipped: { audioPath: string; reason: string }[];
+}
+
+/** Loads every entry; entries that cannot be used are skipped with a reason, never silently. */
+export async function loadUtterances(
+  entries: readonly ManifestEntry[],
+  options: { features: FeatureConfig; alphabet: Alphabet; cache?: FeatureCache; onProgress?: (done: number, total: number) => void },
+): Promise<LoadResult> {
+  const utterances: Utterance[] = [];
+  const skipped: LoadResult['skipped'] = [];
+  const dim = featureDim(options.features);
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i];
+    options.onProgress?.(i, entries.length);
+    const text = normalizeTranscript(entry.text, options.alphabet);
+    if (text === '') {
+      skipped.push({ audioPath: entry.audioPath, reason: 'empty transcript after normalisation' });
+      continue;
+    }
+    try {
+      let cached = options.cache?.get(entry.audioPath);
+      if (!cached) {
+        const computed = await audioFileToFeatures(entry.audioPath, options.features);
+        options.cache?.set(entry.audioPath, computed.data);
+        cached = { data: computed.data, frames: computed.frames, dim };
+      }
+      utterances.push({ audioPath: entry.audioPath, text, labels: options.alphabet.encode(text), features: cached.data, frames: cached.frames });
+    } catch (error) {
+      skipped.push({ audioPath: entry.audioPath, reason: (error as Error).message });
+    }
+  }
+  options.onProgress?.(entries.length, entries.length);
+  return { utterances, skipped };
+}
+
+/** Global per-dimension mean and standard deviation over every training frame. */
+export function computeNormalisation(utterances: readonly { features: Float32Array; frames: number }[], dim: number): Normalisation {
+  const accumulator = new FeatureStatsAccumulator(dim);
+  for (const u of utterances) accumulator.add({ data: u.features, frames: u.frames, dim });
+  if (accumulator.frames === 0) throw new Error('cannot compute normalisation statistics from no frames');
+  const { mean, std } = accumulator.finish();
+  return { mean, std };
+}

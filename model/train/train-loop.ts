@@ -1,0 +1,368 @@
+/**
+ * The training loop, read top to bottom like nanoGPT's train.py: load data, build or load the
+ * model, resume from the last checkpoint if there is one, then epochs of length-bucketed batches
+ * with Adam, gradient-norm clipping and a warm-up + cosine schedule; after each epoch, dev CER/WER,
+ * best-model saving and early stopping. Checkpoints every N steps and at each epoch's end.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { featureDim, type FeatureConfig, type ModelConfig } from '../config.ts';
+import { ctcLoss } from '../ctc/ctc-loss.ts';
+import { evaluateUtterances } from '../eval/evaluate.ts';
+import type { ResolvedDecoding } from '../engine/decode-settings.ts';
+import { MODEL_FORMAT, MODEL_FORMAT_VERSION, readModelFolder, writeModelFolder, type ModelMeta, type Normalisation } from '../io/model-store.ts';
+import { AcousticModel } from '../nn/acoustic-model.ts';
+import { Alphabet } from '../text/alphabet.ts';
+import { Adam } from './adam.ts';
+import { epochBatches, padBatch } from './batches.ts';
+import { loadLatestCheckpoint, saveCheckpoint, splitOptimizerWeights, type TrainState } from './checkpoint.ts';
+import { computeNormalisation, loadUtterances, type Utterance } from './dataset.ts';
+import { FeatureCache, defaultCacheDir } from './feature-cache.ts';
+import { readManifest } from './manifest.ts';
+import { learningRateAt } from './schedule.ts';
+
+export interface TrainConfig {
+  trainManifests: string[];
+  devManifests: string[];
+  /** Output folder: model/ (best so far), checkpoints/, train-log.jsonl. */
+  out: string;
+  /** Fine-tune from this model instead of starting fresh; its architecture and front end are kept. */
+  from?: string;
+  /** With `from`: the first N recurrent layers stay fixed. */
+  frozenLayers: number;
+  model: ModelConfig;
+  features: FeatureConfig;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  warmupSteps: number;
+  /** Final learning rate as a fraction of the peak. */
+  minLearningRateRatio: number;
+  /** Global gradient-norm limit. */
+  clipNorm: number;
+  /** Stop after this many epochs without a better dev CER. */
+  patience: number;
+  /** Write a checkpoint every N optimizer steps (and at every epoch's end). */
+  checkpointEvery: number;
+  seed: number;
+  /** Decoding used for the dev metrics each epoch (greedy by default). */
+  devDecode?: ResolvedDecoding;
+  cacheDir?: string;
+  /** The command line, for provenance. */
+  command?: string;
+  /** Backend description, for provenance. */
+  backend?: string;
+}
+
+export type TrainEvent =
+  | { type: 'data'; split: 'train' | 'dev'; utterances: number; audioSeconds: number; skipped: { audioPath: string; reason: string }[] }
+  | { type: 'features'; split: 'train' | 'dev'; done: number; total: number }
+  | { type: 'model'; parameters: number; fineTuning: boolean; frozenLayers: number }
+  | { type: 'resume'; step: number; epoch: number; batch: number; checkpoint: string }
+  | { type: 'warning'; message: string }
+  | {
+      type: 'step';
+      epoch: number;
+      epochs: number;
+      step: number;
+      totalSteps: number;
+      batch: number;
+      batchesPerEpoch: number;
+      loss: number;
+      gradNorm: number;
+      learningRate: number;
+      utterancesPerSecond: number;
+      etaSeconds: number;
+    }
+  | { type: 'checkpoint'; step: number; dir: string }
+  | { type: 'epoch'; epoch: number; trainLoss: number; devCer: number; devWer: number; seconds: number; improved: boolean }
+  | { type: 'stopped'; reason: 'early-stopping' | 'cancelled' | 'epochs' };
+
+export interface TrainResult {
+  modelDir: string;
+  bestEpoch: number | null;
+  bestCer: number | null;
+  history: TrainState['history'];
+  stoppedBy: 'early-stopping' | 'cancelled' | 'epochs' | 'already-done';
+  steps: number;
+}
+
+/** Everything that must match for a checkpoint to be resumed. */
+function fingerprintOf(config: TrainConfig): string {
+  const relevant = {
+    train: config.trainManifests.map((p) => resolve(p)),
+    dev: config.devManifests.map((p) => resolve(p)),
+    from: config.from ? resolve(config.from) : null,
+    frozenLayers: config.frozenLayers,
+    model: config.from ? null : config.model,
+    features: config.features,
+    epochs: config.epochs,
+    batchSize: config.batchSize,
+    learningRate: config.learningRate,
+    warmupSteps: config.warmupSteps,
+    minLearningRateRatio: config.minLearningRateRatio,
+    clipNorm: config.clipNorm,
+    seed: config.seed,
+  };
+  return createHash('sha256').update(JSON.stringify(relevant)).digest('hex').slice(0, 16);
+}
+
+async function loadSplit(
+  manifests: string[],
+  split: 'train' | 'dev',
+  features: FeatureConfig,
+  alphabet: Alphabet,
+  cache: FeatureCache,
+  emit: (e: TrainEvent) => void,
+): Promise<Utterance[]> {
+  const entries = manifests.flatMap((m) => readManifest(m));
+  const { utterances, skipped } = await loadUtterances(entries, {
+    features,
+    alphabet,
+    cache,
+    onProgress: (done, total) => {
+      if (done % 100 === 0 || done === total) emit({ type: 'features', split, done, total });
+    },
+  });
+  const audioSeconds = utterances.reduce((s, u) => s + (u.frames * features.hopLength) / features.sampleRate, 0);
+  emit({ type: 'data', split, utterances: utterances.length, audioSeconds, skipped });
+  if (utterances.length === 0) throw new Error(`no usable ${split} utterances in ${manifests.join(', ')}`);
+  return utterances;
+}
+
+/** Drops utterances CTC cannot align (more labels than network steps), with a warning. */
+function keepAlignable(utterances: Utterance[], model: AcousticModel, split: string, emit: (e: TrainEvent) => void): Utterance[] {
+  const kept = utterances.filter((u) => {
+    let needed = u.labels.length;
+    for (let i = 1; i < u.labels.length; i++) if (u.labels[i] === u.labels[i - 1]) needed += 1;
+    return model.stepsFor(u.frames) >= needed;
+  });
+  if (kept.length < utterances.length) {
+    emit({ type: 'warning', message: `${utterances.length - kept.length} ${split} utterances are too short for their transcripts at stack ${model.config.stack}; left out` });
+  }
+  return kept;
+}
+
+/** Builds the padded, normalised input tensor for a batch. */
+function batchInput(model: AcousticModel, items: Utterance[]): { input: tf.Tensor3D; steps: number[] } {
+  const dim = model.inputDim;
+  const { data, maxFrames } = padBatch(items.map((u) => ({ data: u.features, frames: u.frames })), dim);
+  // Normalise only the real frames; padding stays 0, which is the mean after normalisation.
+  items.forEach((u, b) => model.normaliseInPlace(data.subarray(b * maxFrames * dim, (b * maxFrames + u.frames) * dim)));
+  const input = tf.tensor3d(data, [items.length, maxFrames, dim]); // [batch, frames, dim]
+  return { input, steps: items.map((u) => model.stepsFor(u.frames)) };
+}
+
+/** Scales gradients so their global L2 norm is at most `limit`; returns the norm before scaling. */
+function clipByGlobalNorm(gradients: tf.Tensor[], limit: number): { clipped: tf.Tensor[]; norm: number } {
+  const norm = tf.tidy(() => tf.sqrt(tf.addN(gradients.map((g) => tf.sum(tf.square(g))))).dataSync()[0]);
+  if (!(norm > limit)) return { clipped: gradients, norm };
+  const scale = limit / norm;
+  return { clipped: gradients.map((g) => tf.mul(g, scale)), norm };
+}
+
+export async function train(config: TrainConfig, hooks: { onEvent?: (e: TrainEvent) => void; signal?: AbortSignal } = {}): Promise<TrainResult> {
+  const emit = (e: TrainEvent) => hooks.onEvent?.(e);
+  const out = resolve(config.out);
+  const checkpointRoot = join(out, 'checkpoints');
+  const modelDir = join(out, 'model');
+  mkdirSync(out, { recursive: true });
+  const fingerprint = fingerprintOf(config);
+
+  // Resume first, so a rerun after a kill knows where it stood before doing any work.
+  const checkpoint = await loadLatestCheckpoint(checkpointRoot, (message) => emit({ type: 'warning', message }));
+  if (checkpoint && checkpoint.state.fingerprint !== fingerprint) {
+    tf.dispose(Object.values(checkpoint.weights));
+    throw new Error(
+      `${out} holds a training run with different settings (checkpoint ${checkpoint.dir}); ` +
+        `use another --out, or delete that folder to start over`,
+    );
+  }
+  if (checkpoint?.state.done) {
+    tf.dispose(Object.values(checkpoint.weights));
+    const s = checkpoint.state;
+    return { modelDir, bestEpoch: s.bestEpoch, bestCer: s.bestCer, history: s.history, stoppedBy: 'already-done', steps: s.step };
+  }
+
+  // The model: a checkpoint's, a parent's (fine-tuning), or a fresh one.
+  let parent: { dir: string; meta: ModelMeta } | undefined;
+  let features = config.features;
+  let modelConfig = config.model;
+  let parentWeights: tf.NamedTensorMap | undefined;
+  if (config.from) {
+    const loaded = await readModelFolder(config.from);
+    parent = { dir: loaded.dir, meta: loaded.meta };
+    parentWeights = loaded.weights;
+    features = loaded.meta.features;
+    modelConfig = loaded.meta.architecture;
+  }
+  const alphabet = new Alphabet(modelConfig.alphabet);
+  const cache = new FeatureCache(config.cacheDir ?? defaultCacheDir(), features, featureDim(features));
+  let trainSet = await loadSplit(config.trainManifests, 'train', features, alphabet, cache, emit);
+  let devSet = await loadSplit(config.devManifests, 'dev', features, alphabet, cache, emit);
+
+  // A fine-tuned model keeps its parent's normalisation: the network was trained on it.
+  const normalisation: Normalisation = parent ? parent.meta.normalisation : computeNormalisation(trainSet, featureDim(features));
+  let model: AcousticModel;
+  if (checkpoint) {
+    const { model: weights } = splitOptimizerWeights(checkpoint.weights);
+    model = AcousticModel.fromWeights(checkpoint.meta.architecture, checkpoint.meta.features, checkpoint.meta.normalisation, weights);
+  } else if (parentWeights) {
+    model = AcousticModel.fromWeights(modelConfig, features, normalisation, parentWeights);
+  } else {
+    model = AcousticModel.create(modelConfig, features, normalisation, config.seed);
+  }
+  if (parentWeights) tf.dispose(Object.values(parentWeights));
+  trainSet = keepAlignable(trainSet, model, 'train', emit);
+  devSet = keepAlignable(devSet, model, 'dev', emit);
+  emit({ type: 'model', parameters: model.parameterCount(), fineTuning: Boolean(parent), frozenLayers: config.frozenLayers });
+
+  const variables = model.trainableVariables(config.frozenLayers);
+  const optimizer = new Adam(variables);
+  let state: TrainState = {
+    fingerprint,
+    step: 0,
+    epoch: 0,
+    batchInEpoch: 0,
+    bestCer: null,
+    bestEpoch: null,
+    epochsWithoutImprovement: 0,
+    epochLossSum: 0,
+    epochBatches: 0,
+    history: [],
+    done: false,
+  };
+  if (checkpoint) {
+    optimizer.restore(splitOptimizerWeights(checkpoint.weights).optimizer);
+    tf.dispose(Object.values(checkpoint.weights));
+    state = checkpoint.state;
+    emit({ type: 'resume', step: state.step, epoch: state.epoch, batch: state.batchInEpoch, checkpoint: checkpoint.dir });
+  }
+
+  const meta = (metrics: Record<string, unknown>): ModelMeta => ({
+    format: MODEL_FORMAT,
+    formatVersion: MODEL_FORMAT_VERSION,
+    name: parent ? `${parent.meta.name}-finetuned` : `cellscribe-${model.config.arch}-${model.config.layers}x${model.config.units}`,
+    architecture: model.config,
+    features: model.features,
+    normalisation: model.normalisation,
+    provenance: {
+      createdAt: new Date().toISOString(),
+      command: config.command ?? null,
+      parent: parent ? { dir: parent.dir, name: parent.meta.name } : null,
+      trainManifests: config.trainManifests,
+      devManifests: config.devManifests,
+      trainUtterances: trainSet.length,
+      devUtterances: devSet.length,
+      seed: config.seed,
+      epochs: config.epochs,
+      batchSize: config.batchSize,
+      learningRate: config.learningRate,
+      frozenLayers: config.frozenLayers,
+      backend: config.backend ?? tf.getBackend(),
+      steps: state.step,
+    },
+    metrics,
+  });
+  const checkpointNow = async () => {
+    const dir = await saveCheckpoint(checkpointRoot, meta({}), model.namedVariables(), optimizer.state(), state);
+    emit({ type: 'checkpoint', step: state.step, dir });
+  };
+
+  const lengths = trainSet.map((u) => u.frames);
+  const batchesPerEpoch = epochBatches(lengths, config.batchSize, config.seed, 0).length;
+  const totalSteps = batchesPerEpoch * config.epochs;
+  const schedule = { peak: config.learningRate, warmupSteps: config.warmupSteps, totalSteps, minRatio: config.minLearningRateRatio };
+  let stoppedBy: 'early-stopping' | 'cancelled' | 'epochs' = 'epochs';
+  const started = Date.now();
+  const stepsAtStart = state.step;
+  let epochStarted = Date.now();
+
+  for (; state.epoch < config.epochs; state.epoch++, state.batchInEpoch = 0) {
+    const batches = epochBatches(lengths, config.batchSize, config.seed, state.epoch);
+    if (state.batchInEpoch === 0) epochStarted = Date.now();
+    for (; state.batchInEpoch < batches.length; ) {
+      if (hooks.signal?.aborted) {
+        await checkpointNow();
+        stoppedBy = 'cancelled';
+        break;
+      }
+      const items = batches[state.batchInEpoch].map((i) => trainSet[i]);
+      const learningRate = learningRateAt(state.step, schedule);
+      const { input, steps } = batchInput(model, items);
+      const { value, grads } = tf.variableGrads(() => {
+        const logits = model.logits(input); // [batch, steps, classes]
+        const losses = ctcLoss(logits, items.map((u) => u.labels), steps); // [batch]
+        return tf.mean(losses) as tf.Scalar;
+      }, variables);
+      const gradients = variables.map((v) => grads[v.name]);
+      const { clipped, norm } = clipByGlobalNorm(gradients, config.clipNorm);
+      optimizer.apply(clipped, learningRate);
+      const loss = value.dataSync()[0];
+      tf.dispose([input, value, ...Object.values(grads), ...clipped]);
+      if (!Number.isFinite(loss)) throw new Error(`training diverged: loss is ${loss} at step ${state.step} (try a lower --lr)`);
+
+      state.step += 1;
+      state.batchInEpoch += 1;
+      state.epochLossSum += loss;
+      state.epochBatches += 1;
+      const elapsed = (Date.now() - started) / 1000;
+      const done = state.step - stepsAtStart;
+      emit({
+        type: 'step',
+        epoch: state.epoch,
+        epochs: config.epochs,
+        step: state.step,
+        totalSteps,
+        batch: state.batchInEpoch,
+        batchesPerEpoch: batches.length,
+        loss,
+        gradNorm: norm,
+        learningRate,
+        utterancesPerSecond: (done * config.batchSize) / Math.max(elapsed, 1e-3),
+        etaSeconds: (elapsed / done) * (totalSteps - state.step),
+      });
+      if (state.step % config.checkpointEvery === 0) await checkpointNow();
+    }
+    if (stoppedBy === 'cancelled') break;
+
+    // End of epoch: dev metrics, best model, early stopping.
+    const dev = evaluateUtterances(model, devSet, config.devDecode ?? {});
+    const trainLoss = state.epochLossSum / Math.max(1, state.epochBatches);
+    const improved = state.bestCer === null || dev.cer < state.bestCer;
+    const seconds = (Date.now() - epochStarted) / 1000;
+    state.history.push({ epoch: state.epoch, trainLoss, devCer: dev.cer, devWer: dev.wer, seconds });
+    appendFileSync(join(out, 'train-log.jsonl'), JSON.stringify({ epoch: state.epoch, step: state.step, trainLoss, devCer: dev.cer, devWer: dev.wer, seconds }) + '\n');
+    emit({ type: 'epoch', epoch: state.epoch, trainLoss, devCer: dev.cer, devWer: dev.wer, seconds, improved });
+    state.epochLossSum = 0;
+    state.epochBatches = 0;
+    if (improved) {
+      state.bestCer = dev.cer;
+      state.bestEpoch = state.epoch;
+      state.epochsWithoutImprovement = 0;
+      await writeModelFolder(modelDir, meta({ dev: { cer: dev.cer, wer: dev.wer, utterances: dev.utterances, epoch: state.epoch } }), model.namedVariables());
+    } else {
+      state.epochsWithoutImprovement += 1;
+    }
+    const stopEarly = state.epochsWithoutImprovement >= config.patience;
+    if (stopEarly || state.epoch + 1 >= config.epochs) {
+      state.done = true;
+      state.epoch += 1;
+      state.batchInEpoch = 0;
+      await checkpointNow();
+      stoppedBy = stopEarly ? 'early-stopping' : 'epochs';
+      break;
+    }
+    // Checkpoint at the start of the next epoch, so a resume does not redo this evaluation.
+    state.epoch += 1;
+    state.batchInEpoch = 0;
+    await checkpointNow();
+    state.epoch -= 1; // the loop's increment moves it forward again
+  }
+  emit({ type: 'stopped', reason: stoppedBy });
+  optimizer.dispose();
+  model.dispose();
+  return { modelDir, bestEpoch: state.bestEpoch, bestCer: state.bestCer, history: state.history, stoppedBy, steps: state.step };
+}
