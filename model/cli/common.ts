@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describeBackend, selectBackend, type BackendInfo } from '../engine/backend.ts';
+import type { BackendInfo } from '../engine/backend.ts';
 import { UsageError } from './args.ts';
 
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -27,6 +27,8 @@ export interface BackendReport {
 
 /** Starts the backend (--backend or automatic) and reports it on stderr. */
 export async function startBackend(flag: string | undefined, quiet = false): Promise<BackendInfo & BackendReport> {
+  // Loaded here rather than at the top so that --help and usage errors never start tfjs.
+  const { describeBackend, selectBackend } = await import('../engine/backend.ts');
   const info = await selectBackend(flag);
   if (!quiet) process.stderr.write(`backend: ${describeBackend(info)}\n`);
   return { ...info, backend: info.name, backendDetail: describeBackend(info) };

@@ -1,9 +1,4 @@
 /** `cellscribe eval --manifest FILE [--model DIR] [--vocabulary FILE|digits] [--lm FILE] [--beam N] [--json]` */
-import { readManifest } from '../train/manifest.ts';
-import { normalizeTranscript } from '../text/alphabet.ts';
-import { Recognizer } from '../engine/recognizer.ts';
-import { resolveDecoding } from '../engine/decode-settings.ts';
-import { ErrorRateAccumulator } from '../eval/metrics.ts';
 import { integerFlag, parse, UsageError } from './args.ts';
 import { modelDirFrom, printJson, startBackend } from './common.ts';
 import { ProgressBar } from './progress.ts';
@@ -39,6 +34,11 @@ export async function evalCommand(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
+  const { readManifest } = await import('../train/manifest.ts');
+  const { normalizeTranscript } = await import('../text/alphabet.ts');
+  const { Recognizer } = await import('../engine/recognizer.ts');
+  const { resolveDecoding } = await import('../engine/decode-settings.ts');
+  const { ErrorRateAccumulator } = await import('../eval/metrics.ts');
   if (!values.manifest?.length) throw new UsageError('--manifest FILE is required');
   const beam = values.beam === undefined ? undefined : integerFlag(values.beam, 'beam', 1, 1);
   const entries = values.manifest.flatMap((m) => readManifest(m));

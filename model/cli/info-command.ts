@@ -3,9 +3,6 @@ import { statSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from './args.ts';
 import { modelDirFrom, printJson } from './common.ts';
-import { readModelFolder } from '../io/model-store.ts';
-import { featureDim } from '../config.ts';
-import * as tf from '@tensorflow/tfjs';
 
 const HELP = `Usage: cellscribe info [--model DIR] [--json]
 
@@ -18,6 +15,9 @@ export async function infoCommand(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
+  const { readModelFolder } = await import('../io/model-store.ts');
+  const { featureDim } = await import('../config.ts');
+  const tf = await import('@tensorflow/tfjs');
   const { dir, meta, weights } = await readModelFolder(modelDirFrom(values.model));
   const parameters = Object.values(weights).reduce((n, t) => n + t.size, 0);
   tf.dispose(Object.values(weights));

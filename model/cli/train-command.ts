@@ -1,8 +1,6 @@
 /** `cellscribe train --train FILE --dev FILE --out DIR [--from DIR] [--arch …] …` */
 import { DEFAULT_FEATURES, DEFAULT_MODEL, type RecurrentKind } from '../config.ts';
-import { train, type TrainEvent } from '../train/train-loop.ts';
-import { resolveDecoding } from '../engine/decode-settings.ts';
-import { Alphabet } from '../text/alphabet.ts';
+import type { TrainEvent } from '../train/train-loop.ts';
 import { choiceFlag, integerFlag, numberFlag, parse, UsageError } from './args.ts';
 import { printJson, startBackend } from './common.ts';
 import { formatDuration, ProgressBar } from './progress.ts';
@@ -66,6 +64,9 @@ export async function trainCommand(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
+  const { train } = await import('../train/train-loop.ts');
+  const { resolveDecoding } = await import('../engine/decode-settings.ts');
+  const { Alphabet } = await import('../text/alphabet.ts');
   if (!values.train?.length) throw new UsageError('--train FILE is required');
   if (!values.dev?.length) throw new UsageError('--dev FILE is required');
   if (!values.out) throw new UsageError('--out DIR is required');

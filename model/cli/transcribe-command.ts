@@ -2,8 +2,6 @@
 import { choiceFlag, integerFlag, parse, UsageError } from './args.ts';
 import { modelDirFrom, printJson, startBackend } from './common.ts';
 import { TRANSCRIPT_FORMATS, toSrt, toVtt } from './subtitles.ts';
-import { Recognizer } from '../engine/recognizer.ts';
-import { resolveDecoding } from '../engine/decode-settings.ts';
 
 const HELP = `Usage: cellscribe transcribe FILE... [options]
 
@@ -36,6 +34,9 @@ export async function transcribeCommand(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
+  // The engine (and tfjs) load only once the arguments are known to be good: --help stays instant.
+  const { Recognizer } = await import('../engine/recognizer.ts');
+  const { resolveDecoding } = await import('../engine/decode-settings.ts');
   if (positionals.length === 0) throw new UsageError('no audio files given');
   const format = choiceFlag(values.format, 'format', TRANSCRIPT_FORMATS, 'text');
   const beam = values.beam === undefined ? undefined : integerFlag(values.beam, 'beam', 1, 1);

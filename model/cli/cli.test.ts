@@ -1,0 +1,114 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fsddAvailable, fsddPath, writeFsddManifest } from '../testing/fsdd-fixture.ts';
+import { BUNDLED_MODEL_DIR } from './common.ts';
+
+const BIN = resolve(fileURLToPath(new URL('../../bin/cellscribe.mjs', import.meta.url)));
+const skip = fsddAvailable() ? false : 'FSDD recordings not found in ../shared/data/fsdd';
+const env = { ...process.env, CELLSCRIBE_CACHE: mkdtempSync(join(tmpdir(), 'cli-cache-')), CELLSCRIBE_BACKEND: 'wasm' };
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env, timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('help is on every command, and bad usage exits 2 with a message on stderr', () => {
+  const top = cli('--help');
+  assert.equal(top.code, 0);
+  for (const command of ['transcribe', 'eval', 'train', 'info']) {
+    assert.match(top.stdout, new RegExp(command));
+    const help = cli(command, '--help');
+    assert.equal(help.code, 0, `${command} --help`);
+    assert.match(help.stdout, /^Usage: cellscribe /);
+  }
+  const unknown = cli('frobnicate');
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /unknown command "frobnicate"/);
+  const badFlag = cli('transcribe', '--bogus', 'x.wav');
+  assert.equal(badFlag.code, 2);
+  assert.match(badFlag.stderr, /Unknown option '--bogus'/);
+  const badFormat = cli('transcribe', '--format', 'doc', 'x.wav');
+  assert.equal(badFormat.code, 2);
+  assert.match(badFormat.stderr, /--format must be one of text, json, srt, vtt/);
+  assert.equal(cli('train', '--train', 'a.json').code, 2);
+  const badBackend = cli('info', '--model', '/nonexistent', '--backend', 'tpu');
+  assert.notEqual(badBackend.code, 0);
+});
+
+test('without --model, the bundled model is used, or a clear error says there is none', { skip }, () => {
+  const r = cli('transcribe', fsddPath(3, 'george', 0));
+  if (existsSync(join(BUNDLED_MODEL_DIR, 'meta.json'))) {
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /backend: wasm/);
+  } else {
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /no bundled base model at .*assets\/models\/base/);
+  }
+});
+
+test('train survives SIGKILL: the same command resumes from its last checkpoint; then transcribe, eval and info use the model', { skip }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cli-train-'));
+  const trainManifest = writeFsddManifest('train.json', [0, 1, 2], ['george', 'lucas'], [5, 6, 7, 8, 9, 10, 11, 12, 13, 14], dir);
+  const devManifest = writeFsddManifest('dev.json', [0, 1, 2], ['george'], [0, 1], dir);
+  const out = join(dir, 'run');
+  const args = ['train', '--train', trainManifest, '--dev', devManifest, '--out', out, '--layers', '1', '--units', '24', '--epochs', '6', '--batch-size', '6', '--checkpoint-every', '2', '--lr', '0.01', '--warmup', '2'];
+
+  // Start training, wait for its second checkpoint, then kill it without warning.
+  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: 'ignore' });
+  const checkpoints = join(out, 'checkpoints');
+  await new Promise<void>((done, fail) => {
+    const timer = setInterval(() => {
+      const written = existsSync(checkpoints) ? readdirSync(checkpoints).filter((n) => n.startsWith('ckpt-')) : [];
+      if (written.length >= 2) {
+        clearInterval(timer);
+        child.kill('SIGKILL');
+        done();
+      }
+    }, 20);
+    child.on('exit', () => {
+      clearInterval(timer);
+      fail(new Error('training finished before it could be killed'));
+    });
+  });
+  await new Promise((done) => child.on('close', done));
+
+  const rerun = cli(...args);
+  assert.equal(rerun.code, 0, rerun.stderr);
+  const resumed = /resuming from step (\d+)/.exec(rerun.stderr);
+  assert.ok(resumed && Number(resumed[1]) >= 2, rerun.stderr);
+  const model = join(out, 'model');
+
+  const json = cli('transcribe', '--model', out, '--format', 'json', fsddPath(1, 'george', 3), join(dir, 'missing.wav'));
+  assert.equal(json.code, 1, 'one file failed');
+  assert.match(json.stderr, /missing\.wav/);
+  const parsed = JSON.parse(json.stdout);
+  assert.equal(parsed.backend, 'wasm');
+  assert.equal(parsed.results.length, 2);
+  assert.equal(typeof parsed.results[0].text, 'string');
+  assert.ok(parsed.results[1].error);
+
+  const vtt = cli('transcribe', '--model', model, '--vocabulary', 'digits', '--format', 'vtt', fsddPath(1, 'george', 3));
+  assert.equal(vtt.code, 0, vtt.stderr);
+  assert.match(vtt.stdout, /^WEBVTT\n\n\d\d:\d\d:\d\d\.\d{3} --> \d\d:\d\d:\d\d\.\d{3}\n(zero|one|two|three|four|five|six|seven|eight|nine|oh)\n/);
+
+  const evaluated = cli('eval', '--model', model, '--manifest', devManifest, '--vocabulary', 'digits', '--json');
+  assert.equal(evaluated.code, 0, evaluated.stderr);
+  const report = JSON.parse(evaluated.stdout);
+  for (const key of ['wer', 'cer', 'utterances', 'substitutions', 'deletions', 'insertions', 'rtf', 'backend']) assert.ok(key in report, key);
+  assert.equal(report.utterances, 6);
+  assert.equal(report.substitutions + report.deletions + report.insertions, Math.round(report.wer * report.referenceWords));
+
+  const info = cli('info', '--model', model, '--json');
+  assert.equal(info.code, 0, info.stderr);
+  assert.equal(JSON.parse(info.stdout).architecture.units, 24);
+
+  writeFileSync(join(dir, 'broken.wav'), 'RIFF....WAVEfmt nonsense');
+  const broken = cli('transcribe', '--model', model, join(dir, 'broken.wav'));
+  assert.equal(broken.code, 1);
+  assert.match(broken.stderr, /broken\.wav/);
+});
