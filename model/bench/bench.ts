@@ -1,0 +1,111 @@
+/**
+ * `npm run bench`: the engine's speed, as ratios against references measured in the same run.
+ *   1. MFCC extraction, as a multiple of real time (offline and streaming).
+ *   2. One training step (B=32, T=100, 39 features, 256 units; 1 and 2 LSTM layers) on tfjs-wasm,
+ *      beside PyTorch's nn.LSTM on the same shapes when Debian's python3-torch is installed.
+ *   3. Streaming inference real-time factor of the bundled model (or, until one ships, a fresh
+ *      model of the default shape), pushing 100 ms chunks of real speech.
+ * The last line is one JSON object with mfcc_x_realtime, train_step_ratio_vs_pytorch (null
+ * without PyTorch) and stream_rtf.
+ *
+ *   npm run bench [-- --steps N]
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
+import { DEFAULT_FEATURES, DEFAULT_MODEL, featureDim } from '../config.ts';
+import { selectBackend, describeBackend } from '../engine/backend.ts';
+import { loadAudioFile } from '../audio/load-audio.ts';
+import { Recognizer } from '../engine/recognizer.ts';
+import { MODEL_FORMAT, MODEL_FORMAT_VERSION, writeModelFolder } from '../io/model-store.ts';
+import { AcousticModel } from '../nn/acoustic-model.ts';
+import { fsddPath } from '../testing/fsdd-fixture.ts';
+import { BUNDLED_MODEL_DIR, PACKAGE_ROOT } from '../cli/common.ts';
+import { benchMfcc } from './mfcc-bench.ts';
+import { benchTrainStep } from './recurrent-bench.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+
+const { values } = parseArgs({ options: { steps: { type: 'string' } } });
+const steps = Number(values.steps ?? 8);
+const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+const backend = await selectBackend('wasm');
+log(`backend: ${describeBackend(backend)}; ${(await import('node:os')).cpus()[0]?.model ?? 'cpu'} × ${(await import('node:os')).cpus().length}`);
+
+// 1. Features.
+const mfcc = await benchMfcc(30);
+log(`MFCC + Δ + ΔΔ: ${mfcc.xRealtime.toFixed(0)}× real time offline, ${mfcc.streamingXRealtime.toFixed(0)}× streaming`);
+
+// 2. Training step, tfjs-wasm beside PyTorch.
+interface TorchRow { layers: number; ms_per_step: number; blas?: string[] }
+function torchSteps(): { rows: TorchRow[]; note: string } {
+  const python = '/usr/bin/python3';
+  if (!existsSync(python)) return { rows: [], note: 'no /usr/bin/python3' };
+  const script = join(PACKAGE_ROOT, 'scripts', 'bench', 'torch_lstm_step.py');
+  const run = spawnSync(python, [script, '--steps', String(steps), '--layers', '1', '2', '--threads', '2'], { encoding: 'utf8', timeout: 600_000 });
+  if (run.status !== 0) return { rows: [], note: `PyTorch not available (${(run.stderr || '').trim().split('\n').pop()})` };
+  const rows = run.stdout.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as TorchRow);
+  return { rows, note: `PyTorch ${rows[0]?.blas?.join(', ') ?? ''}` };
+}
+const tfjsRows: { layers: 1 | 2; ms: number }[] = [];
+for (const layers of [1, 2] as const) {
+  const { msPerStep } = await benchTrainStep({ layers, units: 256, batch: 32, time: 100, features: 39, steps });
+  tfjsRows.push({ layers, ms: msPerStep });
+}
+const torch = torchSteps();
+const ratios: number[] = [];
+for (const row of tfjsRows) {
+  const t = torch.rows.find((r) => r.layers === row.layers);
+  const ratio = t ? row.ms / t.ms_per_step : null;
+  if (ratio !== null) ratios.push(ratio);
+  log(`train step B=32 T=100 D=39 H=256 × ${row.layers} layer(s): tfjs-wasm ${row.ms.toFixed(1)} ms` + (t ? `, PyTorch ${t.ms_per_step.toFixed(1)} ms, ratio ${ratio!.toFixed(2)}×` : ''));
+}
+if (torch.rows.length === 0) log(`PyTorch comparison skipped: ${torch.note}`);
+else log(torch.note);
+
+// 3. Streaming real-time factor.
+let modelDir = BUNDLED_MODEL_DIR;
+let modelNote = 'bundled base model';
+if (!existsSync(join(BUNDLED_MODEL_DIR, 'meta.json'))) {
+  const dim = featureDim(DEFAULT_FEATURES);
+  const normalisation = { mean: new Array(dim).fill(0), std: new Array(dim).fill(1) };
+  const model = AcousticModel.create(DEFAULT_MODEL, DEFAULT_FEATURES, normalisation, 1);
+  modelDir = join(mkdtempSync(join(tmpdir(), 'bench-')), 'model');
+  await writeModelFolder(modelDir, { format: MODEL_FORMAT, formatVersion: MODEL_FORMAT_VERSION, name: 'bench-untrained', architecture: model.config, features: model.features, normalisation, provenance: {}, metrics: {} }, model.namedVariables());
+  model.dispose();
+  modelNote = `untrained ${DEFAULT_MODEL.layers}×${DEFAULT_MODEL.units} ${DEFAULT_MODEL.arch}, stack ${DEFAULT_MODEL.stack} (no bundled model yet)`;
+}
+const recognizer = await Recognizer.load(modelDir);
+const clips = await Promise.all([0, 1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((d) => ['george', 'jackson'].map((s) => loadAudioFile(fsddPath(d, s, 0)))));
+const speech = new Float32Array(clips.reduce((n, c) => n + c.samples.length, 0));
+clips.reduce((offset, c) => (speech.set(c.samples, offset), offset + c.samples.length), 0);
+const chunk = 1600; // 100 ms
+const warm = recognizer.startStream({});
+warm.push(speech.subarray(0, 16000));
+warm.finish();
+const started = performance.now();
+const session = recognizer.startStream({});
+for (let offset = 0; offset < speech.length; offset += chunk) session.push(speech.subarray(offset, offset + chunk));
+session.finish();
+const streamRtf = (performance.now() - started) / 1000 / (speech.length / 16000);
+log(`streaming inference, ${modelNote}: RTF ${streamRtf.toFixed(4)} over ${(speech.length / 16000).toFixed(1)} s of speech in 100 ms chunks (one core, wasm)`);
+recognizer.dispose();
+
+const ratio = ratios.length ? ratios.reduce((a, b) => a * b, 1) ** (1 / ratios.length) : null;
+log(
+  JSON.stringify({
+    mfcc_x_realtime: round(mfcc.xRealtime, 1),
+    mfcc_streaming_x_realtime: round(mfcc.streamingXRealtime, 1),
+    train_step_ms_tfjs: Object.fromEntries(tfjsRows.map((r) => [`${r.layers}_layer`, round(r.ms, 1)])),
+    train_step_ms_pytorch: torch.rows.length ? Object.fromEntries(torch.rows.map((r) => [`${r.layers}_layer`, round(r.ms_per_step, 1)])) : null,
+    train_step_ratio_vs_pytorch: ratio === null ? null : round(ratio, 2),
+    stream_rtf: round(streamRtf, 4),
+    stream_model: modelNote,
+    backend: backend.name,
+    tfjs_version: tf.version.tfjs,
+  }),
+);
