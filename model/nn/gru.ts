@@ -61,10 +61,13 @@ export function gruForward(x: tf.Tensor3D, weights: GruWeights, initialHidden: F
   const width = 3 * units;
   const shape: RunShape = { batch, time, inputSize, units };
 
-  const inputProjection = tf.tidy(() => {
+  // (tidy must return the tensor: handed a Float32Array it would walk every element)
+  const projected = tf.tidy(() => {
     const x2d = tf.reshape(x, [batch * time, inputSize]); // [batch*time, inputSize]
-    return readAll(tf.fused.matMul({ a: x2d, b: weights.kernel, bias: weights.bias })); // [batch*time, 3*units]
+    return tf.fused.matMul({ a: x2d, b: weights.kernel, bias: weights.bias }); // [batch*time, 3*units]
   });
+  const inputProjection = readAll(projected); // [batch*time, 3*units]
+  projected.dispose();
 
   const gates = new Float32Array(batch * time * width);
   const recurrentCandidate = new Float32Array(batch * time * units);

@@ -88,15 +88,17 @@ export function lstmForward(
   const peepholes = weights.peepholes ? readAll(weights.peepholes) : undefined; // [3*units]
 
   const scaleT = tf.tensor1d(candidateScale(units)); // [4*units]
-  const inputProjection = tf.tidy(() => {
+  // (tidy must return the tensor: handed a Float32Array it would walk every element)
+  const projected = tf.tidy(() => {
     const x2d = tf.reshape(x, [batch * time, inputSize]); // [batch*time, inputSize]
-    const projected = tf.fused.matMul({
+    return tf.fused.matMul({
       a: x2d,
       b: tf.mul(weights.kernel, scaleT) as tf.Tensor2D, // [inputSize, 4*units]
       bias: tf.mul(weights.bias, scaleT), // [4*units]
     }); // [batch*time, 4*units]
-    return readAll(projected);
   });
+  const inputProjection = readAll(projected); // [batch*time, 4*units]
+  projected.dispose();
   const recurrentScaled = tf.mul(weights.recurrentKernel, scaleT) as tf.Tensor2D; // [units, 4*units]
   scaleT.dispose();
 
