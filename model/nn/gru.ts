@@ -14,12 +14,16 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import {
+  acquireBuffer,
+  columnSums,
   gatherStep,
   previousHiddenTransposed,
-  readAll,
-  type BackwardInputs,
   readInto,
+  readPooled,
+  releaseBuffers,
   transposeHost,
+  transposeTensor,
+  type BackwardInputs,
   type RunShape,
 } from './recurrent-types.ts';
 
@@ -66,12 +70,13 @@ export function gruForward(x: tf.Tensor3D, weights: GruWeights, initialHidden: F
     const x2d = tf.reshape(x, [batch * time, inputSize]); // [batch*time, inputSize]
     return tf.fused.matMul({ a: x2d, b: weights.kernel, bias: weights.bias }); // [batch*time, 3*units]
   });
-  const inputProjection = readAll(projected); // [batch*time, 3*units]
+  const inputProjection = readPooled(projected); // [batch*time, 3*units]
   projected.dispose();
 
-  const gates = new Float32Array(batch * time * width);
-  const recurrentCandidate = new Float32Array(batch * time * units);
-  const hidden = new Float32Array(batch * time * units);
+  // Pooled (every element is written below); released by releaseGruForward after backward.
+  const gates = acquireBuffer(batch * time * width);
+  const recurrentCandidate = acquireBuffer(batch * time * units);
+  const hidden = acquireBuffer(batch * time * units);
   const hiddenPrev = Float32Array.from(initialHidden); // [batch, units]
   const stepInput = new Float32Array(batch * width); // [batch, 3*units]
   const recurrentPre = new Float32Array(batch * width); // [batch, 3*units]
@@ -119,6 +124,7 @@ export function gruForward(x: tf.Tensor3D, weights: GruWeights, initialHidden: F
       }
     }
   }
+  releaseBuffers(inputProjection);
   return { shape, gates, recurrentCandidate, hidden, initialHidden };
 }
 
@@ -128,12 +134,12 @@ export function gruBackward(forward: GruForward, saved: BackwardInputs, dHidden:
   const { batch, time, inputSize, units } = shape;
   const width = 3 * units;
   // Gradients wrt the input-side and recurrent-side pre-activations differ only in the n block.
-  const dInputPre = new Float32Array(batch * time * width); // [batch*time, 3*units]
-  const dRecurrentPre = new Float32Array(batch * time * width); // [batch*time, 3*units]
+  const dInputPre = acquireBuffer(batch * time * width); // [batch*time, 3*units], all written
+  const dRecurrentPre = acquireBuffer(batch * time * width); // [batch*time, 3*units], all written
   const dRecurrentStep = new Float32Array(batch * width); // [batch, 3*units]
   const dHiddenRecurrent = new Float32Array(batch * units); // [batch, units] from step t+1
   const dHiddenDirect = new Float32Array(batch * units); // [batch, units] through z ⊙ h_{t-1}
-  const recurrentTransposed = tf.transpose(saved.recurrentKernel) as tf.Tensor2D; // [3*units, units]
+  const recurrentTransposed = transposeTensor(saved.recurrentKernel); // [3*units, units]
 
   for (let t = time - 1; t >= 0; t--) {
     for (let b = 0; b < batch; b++) {
@@ -168,19 +174,29 @@ export function gruBackward(forward: GruForward, saved: BackwardInputs, dHidden:
   }
   recurrentTransposed.dispose();
 
+  const hiddenPrevHost = previousHiddenTransposed(hidden, initialHidden, shape); // [units, batch*time]
+  const xHost = readPooled(saved.x); // [batch*time, inputSize]
+  const xTransposedHost = transposeHost(xHost, batch * time, inputSize, acquireBuffer(xHost.length)); // [inputSize, batch*time]
   const tensors = tf.tidy(() => {
     const dInputAll = tf.tensor2d(dInputPre, [batch * time, width]); // [batch*time, 3*units]
     const dRecurrentAll = tf.tensor2d(dRecurrentPre, [batch * time, width]); // [batch*time, 3*units]
-    const hiddenPrevT = tf.tensor2d(previousHiddenTransposed(hidden, initialHidden, shape), [units, batch * time]); // [units, batch*time]
-    const xT = tf.tensor2d(transposeHost(readAll(saved.x), batch * time, inputSize), [inputSize, batch * time]); // [inputSize, batch*time]
-    const kernelTransposed = tf.transpose(saved.kernel); // [3*units, inputSize]
+    const hiddenPrevT = tf.tensor2d(hiddenPrevHost, [units, batch * time]); // [units, batch*time]
+    const xT = tf.tensor2d(xTransposedHost, [inputSize, batch * time]); // [inputSize, batch*time]
+    const kernelTransposed = transposeTensor(saved.kernel); // [3*units, inputSize]
     return {
       x: tf.reshape(tf.matMul(dInputAll, kernelTransposed), [batch, time, inputSize]) as tf.Tensor3D, // [batch, time, inputSize]
       kernel: tf.matMul(xT, dInputAll) as tf.Tensor2D, // [inputSize, 3*units]
       recurrentKernel: tf.matMul(hiddenPrevT, dRecurrentAll) as tf.Tensor2D, // [units, 3*units]
-      bias: tf.sum(dInputAll, 0) as tf.Tensor1D, // [3*units]
-      recurrentBias: tf.sum(dRecurrentAll, 0) as tf.Tensor1D, // [3*units]
+      bias: columnSums(dInputAll), // [3*units]
+      recurrentBias: columnSums(dRecurrentAll), // [3*units]
     };
   });
+  // The tensors above are computed (cpu/wasm run kernels eagerly, webgl has uploaded its inputs).
+  releaseBuffers(dInputPre, dRecurrentPre, hiddenPrevHost, xHost, xTransposedHost);
   return { ...tensors, initialHidden: dHiddenRecurrent };
+}
+
+/** Hands a forward record's host buffers back to the pool; the record must not be used afterwards. */
+export function releaseGruForward(forward: GruForward): void {
+  releaseBuffers(forward.gates, forward.recurrentCandidate, forward.hidden);
 }

@@ -21,12 +21,17 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import {
+  acquireBuffer,
+  columnSums,
   gatherStep,
   previousHiddenTransposed,
   readAll,
-  type BackwardInputs,
   readInto,
+  readPooled,
+  releaseBuffers,
   transposeHost,
+  transposeTensor,
+  type BackwardInputs,
   type RunShape,
 } from './recurrent-types.ts';
 
@@ -97,15 +102,16 @@ export function lstmForward(
       bias: tf.mul(weights.bias, scaleT), // [4*units]
     }); // [batch*time, 4*units]
   });
-  const inputProjection = readAll(projected); // [batch*time, 4*units]
+  const inputProjection = readPooled(projected); // [batch*time, 4*units]
   projected.dispose();
   const recurrentScaled = tf.mul(weights.recurrentKernel, scaleT) as tf.Tensor2D; // [units, 4*units]
   scaleT.dispose();
 
-  const gates = new Float32Array(batch * time * width);
-  const cellState = new Float32Array(batch * time * units);
-  const tanhCell = new Float32Array(batch * time * units);
-  const hidden = new Float32Array(batch * time * units);
+  // Pooled (every element is written below); released by releaseLstmForward after backward.
+  const gates = acquireBuffer(batch * time * width);
+  const cellState = acquireBuffer(batch * time * units);
+  const tanhCell = acquireBuffer(batch * time * units);
+  const hidden = acquireBuffer(batch * time * units);
   const hiddenPrev = Float32Array.from(initialHidden); // [batch, units]
   const cellPrev = Float32Array.from(initialCell); // [batch, units]
   const stepInput = new Float32Array(batch * width); // [batch, 4*units]
@@ -173,6 +179,7 @@ export function lstmForward(
     }
   }
   recurrentScaled.dispose();
+  releaseBuffers(inputProjection);
   return { shape, gates, cellState, tanhCell, hidden, initialHidden, initialCell, peepholes };
 }
 
@@ -190,12 +197,12 @@ export function lstmBackward(
   const { shape, gates, cellState, tanhCell, hidden, initialCell, peepholes } = forward;
   const { batch, time, inputSize, units } = shape;
   const width = 4 * units;
-  const dGates = new Float32Array(batch * time * width); // [batch*time, 4*units] dLoss/d(pre-activation)
+  const dGates = acquireBuffer(batch * time * width); // [batch*time, 4*units] dLoss/d(pre-activation), all written
   const dGatesStep = new Float32Array(batch * width); // [batch, 4*units]
   const dHiddenRecurrent = new Float32Array(batch * units); // [batch, units] from step t+1
   const dCell = Float32Array.from(dFinalCell); // [batch, units] dLoss/dc_t, carried backwards
   const dPeepholes = new Float64Array(3 * units); // summed over batch and time in double
-  const recurrentTransposed = tf.transpose(saved.recurrentKernel) as tf.Tensor2D; // [4*units, units]
+  const recurrentTransposed = transposeTensor(saved.recurrentKernel); // [4*units, units]
 
   for (let t = time - 1; t >= 0; t--) {
     for (let b = 0; b < batch; b++) {
@@ -238,22 +245,32 @@ export function lstmBackward(
   }
   recurrentTransposed.dispose();
 
+  const hiddenPrevHost = previousHiddenTransposed(hidden, forward.initialHidden, shape); // [units, batch*time]
+  const xHost = readPooled(saved.x); // [batch*time, inputSize]
+  const xTransposedHost = transposeHost(xHost, batch * time, inputSize, acquireBuffer(xHost.length)); // [inputSize, batch*time]
   const tensors = tf.tidy(() => {
     const dGatesAll = tf.tensor2d(dGates, [batch * time, width]); // [batch*time, 4*units]
-    const hiddenPrevT = tf.tensor2d(previousHiddenTransposed(hidden, forward.initialHidden, shape), [units, batch * time]); // [units, batch*time]
-    const xT = tf.tensor2d(transposeHost(readAll(saved.x), batch * time, inputSize), [inputSize, batch * time]); // [inputSize, batch*time]
-    const kernelTransposed = tf.transpose(saved.kernel); // [4*units, inputSize]
+    const hiddenPrevT = tf.tensor2d(hiddenPrevHost, [units, batch * time]); // [units, batch*time]
+    const xT = tf.tensor2d(xTransposedHost, [inputSize, batch * time]); // [inputSize, batch*time]
+    const kernelTransposed = transposeTensor(saved.kernel); // [4*units, inputSize]
     return {
       x: tf.reshape(tf.matMul(dGatesAll, kernelTransposed), [batch, time, inputSize]) as tf.Tensor3D, // [batch, time, inputSize]
       kernel: tf.matMul(xT, dGatesAll) as tf.Tensor2D, // [inputSize, 4*units]
       recurrentKernel: tf.matMul(hiddenPrevT, dGatesAll) as tf.Tensor2D, // [units, 4*units]
-      bias: tf.sum(dGatesAll, 0) as tf.Tensor1D, // [4*units]
+      bias: columnSums(dGatesAll), // [4*units]
     };
   });
+  // The tensors above are computed (cpu/wasm run kernels eagerly, webgl has uploaded its inputs).
+  releaseBuffers(dGates, hiddenPrevHost, xHost, xTransposedHost);
   return {
     ...tensors,
     peepholes: peepholes ? tf.tensor2d(Float32Array.from(dPeepholes), [3, units]) : undefined, // [3, units]
     initialHidden: dHiddenRecurrent,
     initialCell: dCell,
   };
+}
+
+/** Hands a forward record's host buffers back to the pool; the record must not be used afterwards. */
+export function releaseLstmForward(forward: LstmForward): void {
+  releaseBuffers(forward.gates, forward.cellState, forward.tanhCell, forward.hidden);
 }

@@ -101,12 +101,11 @@ export function readAll(tensor: tf.Tensor): Float32Array {
 }
 
 /**
- * Transposes a row-major [rows, cols] host matrix into a new [cols, rows] one. Blocked so both
+ * Transposes a row-major [rows, cols] host matrix into dst (default: a new array) as [cols, rows]. Blocked so both
  * sides stay in cache; on wasm this beats tf.transpose by a wide margin for the
  * [batch*time, units] matrices the weight gradients need.
  */
-export function transposeHost(src: Float32Array, rows: number, cols: number): Float32Array {
-  const dst = new Float32Array(rows * cols);
+export function transposeHost(src: Float32Array, rows: number, cols: number, dst: Float32Array = new Float32Array(rows * cols)): Float32Array {
   const block = 32;
   for (let r0 = 0; r0 < rows; r0 += block) {
     const r1 = Math.min(rows, r0 + block);
@@ -124,12 +123,12 @@ export function transposeHost(src: Float32Array, rows: number, cols: number): Fl
 /**
  * The [units, batch*time] matrix of previous hidden states h_{t-1} (h_{-1} = initial state),
  * columns in the (b*time + t) row order of the gate gradients, ready for
- * dRecurrentKernel = hiddenPrevT · dGates as one plain matMul.
+ * dRecurrentKernel = hiddenPrevT · dGates as one plain matMul. Pooled: release after use.
  */
 export function previousHiddenTransposed(hidden: Float32Array, initialHidden: Float32Array, shape: RunShape): Float32Array {
   const { batch, time, units } = shape;
   const rows = batch * time;
-  const dst = new Float32Array(units * rows);
+  const dst = acquireBuffer(units * rows); // fully written below
   for (let b = 0; b < batch; b++) {
     for (let t = 0; t < time; t++) {
       const column = b * time + t;
@@ -160,4 +159,51 @@ export function splitBlocks(src: Float32Array, rows: number, blocks: number, uni
     }
   }
   return out;
+}
+
+// Large host buffers are recycled: a fresh 13 MB Float32Array costs ~25 ms in page faults and
+// zeroing on first touch, more than the arithmetic done in it. Buffers only come back through
+// releaseBuffers (after the backward pass has used them); anything not released is simply
+// garbage-collected, so a forgotten release costs speed, never correctness.
+const bufferPool = new Map<number, Float32Array[]>();
+const POOL_PER_SIZE = 16;
+
+/** A Float32Array of the given length with STALE contents: callers must write every element before reading. */
+export function acquireBuffer(length: number): Float32Array {
+  return bufferPool.get(length)?.pop() ?? new Float32Array(length);
+}
+
+/** Returns buffers to the pool; nothing may use them afterwards (and no tensor may wrap them). */
+export function releaseBuffers(...buffers: (Float32Array | undefined)[]): void {
+  for (const buffer of buffers) {
+    if (!buffer) continue;
+    let list = bufferPool.get(buffer.length);
+    if (!list) bufferPool.set(buffer.length, (list = []));
+    if (list.length < POOL_PER_SIZE && !list.includes(buffer)) list.push(buffer);
+  }
+}
+
+/** A tensor's values in a pooled buffer (release it when done). */
+export function readPooled(tensor: tf.Tensor): Float32Array {
+  const dst = acquireBuffer(tensor.size);
+  readInto(tensor, dst);
+  return dst;
+}
+
+/** Host transpose of a 2-D tensor into a new tensor (tfjs-wasm's Transpose kernel is slow). */
+export function transposeTensor(matrix: tf.Tensor2D): tf.Tensor2D {
+  const [rows, cols] = matrix.shape;
+  const host = readPooled(matrix);
+  const transposed = tf.tensor2d(transposeHost(host, rows, cols), [cols, rows]); // [cols, rows]
+  releaseBuffers(host);
+  return transposed;
+}
+
+/**
+ * Column sums of a [rows, cols] tensor as a plain matMul with a ones row: [1, rows] · [rows, cols].
+ * (tf.sum over axis 0 costs ~15 ms at [3200, 1024] on wasm; this costs well under 1 ms.)
+ */
+export function columnSums(matrix: tf.Tensor2D): tf.Tensor1D {
+  const [rows, cols] = matrix.shape;
+  return tf.tidy(() => tf.reshape(tf.matMul(tf.ones([1, rows]), matrix), [cols]) as tf.Tensor1D); // [cols]
 }

@@ -22,11 +22,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { RecurrentKind } from '../config.ts';
-import { gruBackward, gruForward } from './gru.ts';
-import { lstmBackward, lstmForward } from './lstm.ts';
+import { gruBackward, gruForward, releaseGruForward } from './gru.ts';
+import { lstmBackward, lstmForward, releaseLstmForward } from './lstm.ts';
 import {
+  acquireBuffer,
   gateCount,
   readAll,
+  readPooled,
+  releaseBuffers,
   splitBlocks,
   type BackwardInputs,
   type RecurrentParams,
@@ -139,7 +142,7 @@ function validate(p: RecurrentParams, x: tf.Tensor, initial: RecurrentState | un
  * rows 0…time−1 = h_t, row `time` = c_T.
  */
 function packLstm(hidden: Float32Array, cellState: Float32Array, batch: number, time: number, units: number): Float32Array {
-  const packed = new Float32Array(batch * (time + 1) * units);
+  const packed = acquireBuffer(batch * (time + 1) * units); // every element written below
   for (let b = 0; b < batch; b++) {
     packed.set(hidden.subarray(b * time * units, (b + 1) * time * units), b * (time + 1) * units);
     const lastCell = (b * time + time - 1) * units;
@@ -150,7 +153,7 @@ function packLstm(hidden: Float32Array, cellState: Float32Array, batch: number, 
 
 /** Splits the packed gradient [batch, time+1, units] back into dHidden [batch*time, units] and dc_T [batch, units]. */
 function unpackLstm(packed: Float32Array, batch: number, time: number, units: number): { dHidden: Float32Array; dFinalCell: Float32Array } {
-  const dHidden = new Float32Array(batch * time * units);
+  const dHidden = acquireBuffer(batch * time * units); // every element written below
   const dFinalCell = new Float32Array(batch * units);
   for (let b = 0; b < batch; b++) {
     const from = b * (time + 1) * units;
@@ -158,6 +161,21 @@ function unpackLstm(packed: Float32Array, batch: number, time: number, units: nu
     dFinalCell.set(packed.subarray(from + time * units, from + (time + 1) * units), b * units);
   }
   return { dHidden, dFinalCell };
+}
+
+/**
+ * A tensor holding a copy of a pooled host buffer. Only the wasm backend copies on upload;
+ * cpu (and webgl, until it uploads) keep a reference to the array, so elsewhere copy first.
+ */
+function uploadCopy(buffer: Float32Array, shape: number[]): tf.Tensor {
+  return tf.tensor(tf.getBackend() === 'wasm' ? buffer : buffer.slice(), shape);
+}
+
+/** A tensor that takes over a pooled host buffer: returned to the pool at once where the backend copied it. */
+function uploadOwned(buffer: Float32Array, shape: number[]): tf.Tensor {
+  const tensor = tf.tensor(buffer, shape);
+  if (tf.getBackend() === 'wasm') releaseBuffers(buffer);
+  return tensor;
 }
 
 /** The state after the last step of a [batch, time, units] output: its last slice. */
@@ -193,9 +211,12 @@ export function runRecurrent(p: RecurrentParams, x: tf.Tensor3D, initial?: Recur
           readAll(h0In),
         );
         return {
-          value: tf.tensor3d(forward.hidden, [batch, time, units]), // [batch, time, units]
+          value: uploadCopy(forward.hidden, [batch, time, units]) as tf.Tensor3D, // [batch, time, units]
           gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-            const grads = gruBackward(forward, savedInputs(saved), readAll(dy));
+            const dHidden = readPooled(dy); // [batch*time, units]
+            const grads = gruBackward(forward, savedInputs(saved), dHidden);
+            releaseBuffers(dHidden);
+            releaseGruForward(forward);
             return [grads.x, grads.kernel, grads.recurrentKernel, grads.bias, grads.recurrentBias,
               tf.tensor2d(grads.initialHidden, [batch, units])];
           },
@@ -226,10 +247,13 @@ export function runRecurrent(p: RecurrentParams, x: tf.Tensor3D, initial?: Recur
         readAll(c0In),
       );
       return {
-        value: tf.tensor3d(packLstm(forward.hidden, forward.cellState, batch, time, units), [batch, time + 1, units]), // [batch, time+1, units]
+        value: uploadOwned(packLstm(forward.hidden, forward.cellState, batch, time, units), [batch, time + 1, units]) as tf.Tensor3D, // [batch, time+1, units]
         gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-          const { dHidden, dFinalCell } = unpackLstm(readAll(dy), batch, time, units);
+          const packedGrad = readPooled(dy); // [batch, time+1, units]
+          const { dHidden, dFinalCell } = unpackLstm(packedGrad, batch, time, units);
           const grads = lstmBackward(forward, savedInputs(saved), dHidden, dFinalCell);
+          releaseBuffers(packedGrad, dHidden);
+          releaseLstmForward(forward);
           return [grads.x, grads.kernel, grads.recurrentKernel, grads.bias, ...(grads.peepholes ? [grads.peepholes] : []),
             tf.tensor2d(grads.initialHidden, [batch, units]), tf.tensor2d(grads.initialCell, [batch, units])];
         },
