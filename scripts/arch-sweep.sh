@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Architecture sweep for the base model (issue 3): same data, same budget (epochs), one config at
+# a time on one core. Results: runs/sweep/<name>/train-log.jsonl; summary: runs/sweep/summary.tsv.
+#   bash scripts/arch-sweep.sh [EPOCHS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+epochs=${1:-6}
+node --import tsx scripts/make-an4-manifests.ts
+m=runs/manifests
+configs=(
+  "lstm-2x192-s3 --arch lstm --layers 2 --units 192 --stack 3"
+  "gru-2x192-s3 --arch gru --layers 2 --units 192 --stack 3"
+  "peephole-2x192-s3 --arch peephole --layers 2 --units 192 --stack 3"
+  "lstm-3x192-s3 --arch lstm --layers 3 --units 192 --stack 3"
+  "lstm-2x192-s2 --arch lstm --layers 2 --units 192 --stack 2"
+)
+for config in "${configs[@]}"; do
+  set -- $config
+  name=$1; shift
+  [ -f "runs/sweep/$name/done" ] && continue
+  start=$(date +%s)
+  node bin/cellscribe.mjs train --train $m/an4-train.json --dev $m/an4-dev.json --out "runs/sweep/$name" \
+    --epochs "$epochs" --patience "$epochs" "$@" > "runs/sweep/$name.log" 2>&1
+  echo "$name $(( $(date +%s) - start ))" > "runs/sweep/$name/done"
+done
