@@ -146,7 +146,8 @@ async function profileStep(opts: TrainStepOptions): Promise<Record<string, numbe
   const byKernel: Record<string, number> = {};
   let kernelTotal = 0;
   for (const k of info.kernels) {
-    if (!k.name) continue; // customGrad wrappers: their time is their inner kernels'
+    // Only real kernels: customGrad wrappers and op scopes (fusedMatMul__op, …) contain their inner kernels' time.
+    if (!k.name || tf.getKernel(k.name, 'wasm') == null) continue;
     const ms = Number(k.kernelTimeMs) || 0;
     byKernel[k.name] = (byKernel[k.name] ?? 0) + ms;
     kernelTotal += ms;

@@ -80,16 +80,16 @@ export interface RunShape {
 }
 
 /**
- * Copies a tensor's values into dst at offset without allocating. On the wasm backend the
+ * Copies a tensor's values (flat elements [begin, end)) into dst at offset without allocating. On the wasm backend the
  * values are read through a view of the wasm heap (dataSync would allocate a fresh copy per
  * step, which costs more than the copy itself); elsewhere dataSync.
  */
-export function readInto(tensor: tf.Tensor, dst: Float32Array, offset = 0): void {
+export function readInto(tensor: tf.Tensor, dst: Float32Array, offset = 0, begin = 0, end = tensor.size): void {
   const backend = tf.backend() as unknown as { typedArrayFromHeap?: (t: tf.Tensor) => Float32Array };
   if (typeof backend.typedArrayFromHeap === 'function' && tf.getBackend() === 'wasm') {
-    dst.set(backend.typedArrayFromHeap(tensor), offset);
+    dst.set(backend.typedArrayFromHeap(tensor).subarray(begin, end), offset);
   } else {
-    dst.set(tensor.dataSync() as Float32Array, offset);
+    dst.set((tensor.dataSync() as Float32Array).subarray(begin, end), offset);
   }
 }
 
@@ -206,4 +206,42 @@ export function transposeTensor(matrix: tf.Tensor2D): tf.Tensor2D {
 export function columnSums(matrix: tf.Tensor2D): tf.Tensor1D {
   const [rows, cols] = matrix.shape;
   return tf.tidy(() => tf.reshape(tf.matMul(tf.ones([1, rows]), matrix), [cols]) as tf.Tensor1D); // [cols]
+}
+
+/** A tensor copied from a pooled host buffer, which is free for reuse once this returns. */
+export function uploadPooled(buffer: Float32Array, shape: number[]): tf.Tensor {
+  // Only wasm copies on upload; cpu (and webgl until it uploads) would keep a reference.
+  return tf.tensor(tf.getBackend() === 'wasm' ? buffer : buffer.slice(), shape);
+}
+
+/**
+ * Rows [start, start+count) of a 2-D tensor, differentiable. Same as tf.slice, but tfjs-wasm's
+ * Slice first copies its WHOLE input into a fresh array (~10 ms for a [3200, 256] output
+ * under page faults); this copies only the rows, through a pooled buffer, and pads the
+ * gradient the same way.
+ */
+export function takeRows(matrix: tf.Tensor2D, start: number, count: number): tf.Tensor2D {
+  const [rows, cols] = matrix.shape;
+  if (start < 0 || count < 1 || start + count > rows) {
+    throw new Error(`takeRows: expected rows [${start}, ${start + count}) inside [0, ${rows}), they are not`);
+  }
+  const op = tf.customGrad((...args) => {
+    const source = args[0] as tf.Tensor2D;
+    const host = acquireBuffer(count * cols);
+    readInto(source, host, 0, start * cols, (start + count) * cols);
+    const value = uploadPooled(host, [count, cols]) as tf.Tensor2D; // [count, cols]
+    releaseBuffers(host);
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor) => {
+        const padded = acquireBuffer(rows * cols);
+        padded.fill(0);
+        readInto(dy, padded, start * cols);
+        const grad = uploadPooled(padded, [rows, cols]); // [rows, cols]
+        releaseBuffers(padded);
+        return grad;
+      },
+    };
+  });
+  return op(matrix) as tf.Tensor2D;
 }

@@ -30,6 +30,7 @@ import {
   readAll,
   readPooled,
   releaseBuffers,
+  takeRows,
   splitBlocks,
   type BackwardInputs,
   type RecurrentParams,
@@ -138,43 +139,51 @@ function validate(p: RecurrentParams, x: tf.Tensor, initial: RecurrentState | un
 }
 
 /**
- * Packs the LSTM's outputs into the single tensor customGrad allows: [batch, time+1, units],
- * rows 0…time−1 = h_t, row `time` = c_T.
+ * Packs a layer's outputs into the single tensor customGrad allows: [batch*time + k*batch, units]:
+ * rows (b*time + t) = h_t of sequence b (the output, batch-major), then one row h_T per
+ * sequence, then (LSTM, k = 2) one row c_T per sequence. Every part is a contiguous row range,
+ * so takeRows unpacks it with plain copies.
  */
-function packLstm(hidden: Float32Array, cellState: Float32Array, batch: number, time: number, units: number): Float32Array {
-  const packed = acquireBuffer(batch * (time + 1) * units); // every element written below
+function packOutputs(hidden: Float32Array, cellState: Float32Array | undefined, batch: number, time: number, units: number): Float32Array {
+  const parts = cellState ? 2 : 1;
+  const packed = acquireBuffer((batch * time + parts * batch) * units); // every element written below
+  packed.set(hidden.subarray(0, batch * time * units));
   for (let b = 0; b < batch; b++) {
-    packed.set(hidden.subarray(b * time * units, (b + 1) * time * units), b * (time + 1) * units);
-    const lastCell = (b * time + time - 1) * units;
-    packed.set(cellState.subarray(lastCell, lastCell + units), (b * (time + 1) + time) * units);
+    const last = (b * time + time - 1) * units;
+    packed.set(hidden.subarray(last, last + units), (batch * time + b) * units);
+    if (cellState) packed.set(cellState.subarray(last, last + units), (batch * time + batch + b) * units);
   }
   return packed;
 }
 
-/** Splits the packed gradient [batch, time+1, units] back into dHidden [batch*time, units] and dc_T [batch, units]. */
-function unpackLstm(packed: Float32Array, batch: number, time: number, units: number): { dHidden: Float32Array; dFinalCell: Float32Array } {
-  const dHidden = acquireBuffer(batch * time * units); // every element written below
-  const dFinalCell = new Float32Array(batch * units);
+/**
+ * Splits the gradient of the packed tensor into dLoss/dh_t for every step (the h_T rows folded
+ * into the last step; pooled, release after use) and, for the LSTM, dLoss/dc_T.
+ */
+function unpackGradient(packedGrad: Float32Array, hasCell: boolean, batch: number, time: number, units: number): { dHidden: Float32Array; dFinalCell?: Float32Array } {
+  const dHidden = acquireBuffer(batch * time * units); // fully written by the set below
+  dHidden.set(packedGrad.subarray(0, batch * time * units));
   for (let b = 0; b < batch; b++) {
-    const from = b * (time + 1) * units;
-    dHidden.set(packed.subarray(from, from + time * units), b * time * units);
-    dFinalCell.set(packed.subarray(from + time * units, from + (time + 1) * units), b * units);
+    const last = (b * time + time - 1) * units;
+    const from = (batch * time + b) * units;
+    for (let j = 0; j < units; j++) dHidden[last + j] += packedGrad[from + j];
   }
+  const dFinalCell = hasCell ? packedGrad.slice((batch * time + batch) * units, (batch * time + 2 * batch) * units) : undefined;
   return { dHidden, dFinalCell };
 }
 
-/**
- * A tensor holding a copy of a pooled host buffer. Only the wasm backend copies on upload;
- * cpu (and webgl, until it uploads) keep a reference to the array, so elsewhere copy first.
- */
-function uploadCopy(buffer: Float32Array, shape: number[]): tf.Tensor {
-  return tf.tensor(tf.getBackend() === 'wasm' ? buffer : buffer.slice(), shape);
+/** Unpacks packOutputs' tensor into the layer's result. */
+function unpack(packed: tf.Tensor2D, hasCell: boolean, batch: number, time: number, units: number): RecurrentResult {
+  const output = tf.reshape(takeRows(packed, 0, batch * time), [batch, time, units]) as tf.Tensor3D; // [batch, time, units]
+  const hidden = takeRows(packed, batch * time, batch); // [batch, units]
+  const cellState = hasCell ? takeRows(packed, batch * time + batch, batch) : undefined; // [batch, units]
+  return { output, final: cellState ? { hidden, cellState } : { hidden } };
 }
 
-/** A tensor that takes over a pooled host buffer: returned to the pool at once where the backend copied it. */
-function uploadOwned(buffer: Float32Array, shape: number[]): tf.Tensor {
-  const tensor = tf.tensor(buffer, shape);
-  if (tf.getBackend() === 'wasm') releaseBuffers(buffer);
+/** The packed host buffer as a tensor; the buffer goes back to the pool where the backend copied it. */
+function uploadPacked(buffer: Float32Array, rows: number, units: number): tf.Tensor2D {
+  const tensor = tf.tensor2d(buffer, [rows, units]); // [rows, units]
+  if (tf.getBackend() === 'wasm') releaseBuffers(buffer); // elsewhere the tensor keeps the array
   return tensor;
 }
 
@@ -193,7 +202,8 @@ export function runRecurrent(p: RecurrentParams, x: tf.Tensor3D, initial?: Recur
   validate(p, x, initial, 'runRecurrent');
   const [batch, time] = x.shape;
   const units = p.units;
-  return tf.tidy(() => {
+  // (tidy keeps the returned tensors and disposes the zero states and the packed tensor)
+  return tf.tidy((): tf.TensorContainer => {
     const h0 = initial?.hidden ?? tf.zeros([batch, units]); // [batch, units]
     if (p.kind === 'gru') {
       const op = tf.customGrad((...args) => {
@@ -211,19 +221,20 @@ export function runRecurrent(p: RecurrentParams, x: tf.Tensor3D, initial?: Recur
           readAll(h0In),
         );
         return {
-          value: uploadCopy(forward.hidden, [batch, time, units]) as tf.Tensor3D, // [batch, time, units]
+          value: uploadPacked(packOutputs(forward.hidden, undefined, batch, time, units), batch * time + batch, units), // [batch*time + batch, units]
           gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-            const dHidden = readPooled(dy); // [batch*time, units]
+            const packedGrad = readPooled(dy); // [batch*time + batch, units]
+            const { dHidden } = unpackGradient(packedGrad, false, batch, time, units); // [batch*time, units]
             const grads = gruBackward(forward, savedInputs(saved), dHidden);
-            releaseBuffers(dHidden);
+            releaseBuffers(packedGrad, dHidden);
             releaseGruForward(forward);
             return [grads.x, grads.kernel, grads.recurrentKernel, grads.bias, grads.recurrentBias,
               tf.tensor2d(grads.initialHidden, [batch, units])];
           },
         };
       });
-      const output = op(x, p.kernel, p.recurrentKernel, p.bias, p.recurrentBias!, h0) as tf.Tensor3D; // [batch, time, units]
-      return { output, final: { hidden: lastStep(output, time - 1) } };
+      const packed = op(x, p.kernel, p.recurrentKernel, p.bias, p.recurrentBias!, h0) as tf.Tensor2D; // [batch*time + batch, units]
+      return unpack(packed, false, batch, time, units) as unknown as tf.TensorContainer;
     }
 
     const c0 = initial?.cellState ?? tf.zeros([batch, units]); // [batch, units]
@@ -247,11 +258,11 @@ export function runRecurrent(p: RecurrentParams, x: tf.Tensor3D, initial?: Recur
         readAll(c0In),
       );
       return {
-        value: uploadOwned(packLstm(forward.hidden, forward.cellState, batch, time, units), [batch, time + 1, units]) as tf.Tensor3D, // [batch, time+1, units]
+        value: uploadPacked(packOutputs(forward.hidden, forward.cellState, batch, time, units), batch * time + 2 * batch, units), // [batch*time + 2*batch, units]
         gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-          const packedGrad = readPooled(dy); // [batch, time+1, units]
-          const { dHidden, dFinalCell } = unpackLstm(packedGrad, batch, time, units);
-          const grads = lstmBackward(forward, savedInputs(saved), dHidden, dFinalCell);
+          const packedGrad = readPooled(dy); // [batch*time + 2*batch, units]
+          const { dHidden, dFinalCell } = unpackGradient(packedGrad, true, batch, time, units);
+          const grads = lstmBackward(forward, savedInputs(saved), dHidden, dFinalCell!);
           releaseBuffers(packedGrad, dHidden);
           releaseLstmForward(forward);
           return [grads.x, grads.kernel, grads.recurrentKernel, grads.bias, ...(grads.peepholes ? [grads.peepholes] : []),
@@ -259,13 +270,9 @@ export function runRecurrent(p: RecurrentParams, x: tf.Tensor3D, initial?: Recur
         },
       };
     });
-    const packed = op(x, p.kernel, p.recurrentKernel, p.bias, ...peepholeArgs, h0, c0) as tf.Tensor3D; // [batch, time+1, units]
-    const output = tf.slice(packed, [0, 0, 0], [batch, time, units]); // [batch, time, units]
-    return {
-      output,
-      final: { hidden: lastStep(packed, time - 1), cellState: lastStep(packed, time) },
-    };
-  });
+    const packed = op(x, p.kernel, p.recurrentKernel, p.bias, ...peepholeArgs, h0, c0) as tf.Tensor2D; // [batch*time + 2*batch, units]
+    return unpack(packed, true, batch, time, units) as unknown as tf.TensorContainer;
+  }) as unknown as RecurrentResult;
 }
 
 function savedInputs(saved: tf.Tensor[]): BackwardInputs {
