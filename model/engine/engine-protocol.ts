@@ -1,0 +1,158 @@
+/**
+ * The engine's transport-free protocol: one request/response pair per method plus pushed events.
+ * The same shapes travel over a worker_threads port (engine/worker.ts) or are called in-process.
+ * Import-free, so the Electron main bundle can use these types without pulling in tfjs.
+ *
+ *   request   { id, method, args }            → response { id, ok: true, result }
+ *                                              | { id, ok: false, error: { name, message } }
+ *   event     { event, data }                   (no id; e.g. 'log')
+ *
+ * Float32Array payloads are transferred (not copied) in both directions.
+ */
+
+/** What the user chose for decoding; resolved inside the engine (vocabulary trie, beam). */
+export interface EngineDecoding {
+  mode: 'open' | 'digits' | 'custom';
+  /** One word or phrase per line (mode 'custom'). */
+  customVocabulary: string;
+  /** Beam width; 1 = greedy for open vocabulary. */
+  beam: number;
+}
+
+/** One layer's internals over time, each [steps × units] row-major. */
+export interface EngineLayerTrace {
+  units: number;
+  cellState?: Float32Array;
+  hidden?: Float32Array;
+  inputGate?: Float32Array;
+  forgetGate?: Float32Array;
+  outputGate?: Float32Array;
+  candidate?: Float32Array;
+  resetGate?: Float32Array;
+  updateGate?: Float32Array;
+}
+
+/** Everything the timeline needs on one time axis (same shape as the contract's InspectionDTO). */
+export interface EngineInspection {
+  stepSeconds: number;
+  steps: number;
+  /** '' (blank) first, then the alphabet's characters. */
+  classes: string[];
+  /** [steps × classes.length] log-probabilities. */
+  logProbs: Float32Array;
+  /** Raw MFCC + deltas, [featureFrames × featureDim]. */
+  features: Float32Array;
+  featureFrames: number;
+  featureDim: number;
+  layers: EngineLayerTrace[];
+}
+
+export interface EngineWord {
+  word: string;
+  start: number;
+  end: number;
+  confidence: number;
+}
+
+export interface EngineTranscript {
+  text: string;
+  words: EngineWord[];
+  durationSeconds: number;
+  /** Present when inspection was asked for. */
+  inspection?: EngineInspection;
+}
+
+export interface EngineModelSummary {
+  dir: string;
+  name: string;
+  arch: 'lstm' | 'peephole' | 'gru';
+  layers: number;
+  units: number;
+  stack: number;
+}
+
+export interface EngineStatusResult {
+  backend: 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu' | null;
+  /** Why each faster backend was not used. */
+  backendNotes: string[];
+  model: EngineModelSummary | null;
+}
+
+export interface EngineStreamUpdate {
+  partial: string;
+  /** Only the steps (and feature frames) this push completed. */
+  inspection: EngineInspection;
+}
+
+export interface DecodedAudioResult {
+  /** Mono 16 kHz in [-1, 1]. */
+  samples: Float32Array;
+  durationSeconds: number;
+  warnings: string[];
+}
+
+/** Every method: its argument tuple and its result. */
+export interface EngineMethods {
+  status: { args: []; result: EngineStatusResult };
+  loadModel: { args: [dir: string]; result: EngineModelSummary };
+  /** Decodes any supported file's bytes and resamples to 16 kHz mono (off the UI's thread). */
+  decodeAudio: { args: [bytes: Uint8Array, name: string]; result: DecodedAudioResult };
+  transcribe: { args: [samples: Float32Array, decoding: EngineDecoding, inspect: boolean]; result: EngineTranscript };
+  streamStart: { args: [decoding: EngineDecoding, inspect: boolean]; result: { streamId: string } };
+  streamPush: { args: [streamId: string, samples: Float32Array]; result: EngineStreamUpdate };
+  /** Ends the stream; its final transcript equals offline transcription of the same audio. */
+  streamFinish: { args: [streamId: string]; result: EngineStreamUpdate & { transcript: EngineTranscript } };
+  streamCancel: { args: [streamId: string]; result: void };
+}
+
+export type EngineMethod = keyof EngineMethods;
+export const ENGINE_METHODS: readonly EngineMethod[] = [
+  'status', 'loadModel', 'decodeAudio', 'transcribe', 'streamStart', 'streamPush', 'streamFinish', 'streamCancel',
+];
+
+export interface EngineRequest<M extends EngineMethod = EngineMethod> {
+  id: number;
+  method: M;
+  args: EngineMethods[M]['args'];
+}
+
+export interface SerializedError {
+  name: string;
+  message: string;
+}
+
+export type EngineResponse =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: SerializedError };
+
+export interface EngineEvent {
+  event: 'log';
+  data: { level: 'info' | 'warn'; message: string };
+}
+
+/** Serialises any thrown value: the message always survives the thread boundary. */
+export function serializeError(error: unknown): SerializedError {
+  if (error instanceof Error) return { name: error.name, message: error.message };
+  return { name: 'Error', message: String(error) };
+}
+
+/** Rebuilds an Error from its serialised form. */
+export function deserializeError(error: SerializedError): Error {
+  const rebuilt = new Error(error.message);
+  rebuilt.name = error.name;
+  return rebuilt;
+}
+
+/** The buffers of every Float32Array/Uint8Array reachable in `value`, for postMessage's transfer list. */
+export function collectTransferables(value: unknown, found: Set<ArrayBuffer> = new Set()): ArrayBuffer[] {
+  if (ArrayBuffer.isView(value)) {
+    // Only whole-buffer views: transferring a shared or larger buffer would detach unrelated data.
+    const view = value as ArrayBufferView;
+    if (view.buffer instanceof ArrayBuffer && view.byteOffset === 0 && view.byteLength === view.buffer.byteLength) found.add(view.buffer);
+  } else if (Array.isArray(value)) {
+    for (const item of value) collectTransferables(item, found);
+  } else if (value !== null && typeof value === 'object') {
+    for (const item of Object.values(value)) collectTransferables(item, found);
+  }
+  return [...found];
+}

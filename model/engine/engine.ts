@@ -1,0 +1,246 @@
+/**
+ * The engine behind the app: a loaded model, decoding settings resolved once per choice, offline
+ * and streaming transcription with inspection. No transport: the app calls it in-process (tests,
+ * browser e2e) or through engine/worker.ts (Electron, one worker per process lifetime).
+ */
+import type { Alphabet } from '../text/alphabet.ts';
+import { vocabularyFromText } from '../ctc/vocabulary.ts';
+import { decodeAudioBytes, resampleTo16k, checkChannels } from '../audio/load-audio.ts';
+import { StreamingFeatures } from '../features/streaming-features.ts';
+import { extractFeatures } from '../features/mfcc.ts';
+import { describeBackend, selectBackend, type BackendInfo } from './backend.ts';
+import { resolveDecoding, type ResolvedDecoding } from './decode-settings.ts';
+import { Recognizer, type LayerTraceData, type StreamingSession } from './recognizer.ts';
+import type {
+  DecodedAudioResult,
+  EngineDecoding,
+  EngineInspection,
+  EngineLayerTrace,
+  EngineMethod,
+  EngineMethods,
+  EngineModelSummary,
+  EngineStatusResult,
+  EngineStreamUpdate,
+  EngineTranscript,
+} from './engine-protocol.ts';
+
+export interface EngineOptions {
+  /** Force a backend (tfjs-node-gpu, tfjs-node, wasm, cpu); default: the fastest that loads. */
+  backend?: string;
+  /**
+   * Folder holding tfjs-backend-wasm's .wasm files, for bundles that moved the package's code
+   * away from its dist/ folder. Passed to setWasmPaths with a trailing separator (it is a prefix).
+   */
+  wasmDir?: string;
+}
+
+interface OpenStream {
+  session: StreamingSession;
+  features: StreamingFeatures;
+  inspect: boolean;
+}
+
+/** Longest file accepted by decodeAudio, in seconds (matches loadAudioFile's default). */
+const MAX_FILE_SECONDS = 2 * 60 * 60;
+
+export class Engine {
+  private backend: BackendInfo | undefined;
+  private recognizer: Recognizer | undefined;
+  private readonly decodings = new Map<string, ResolvedDecoding>();
+  private readonly streams = new Map<string, OpenStream>();
+  private streamCounter = 0;
+
+  constructor(private readonly options: EngineOptions = {}) {}
+
+  /** Starts the tfjs backend once. */
+  private async ensureBackend(): Promise<BackendInfo> {
+    if (this.backend) return this.backend;
+    if (this.options.wasmDir) {
+      const { sep } = await import('node:path');
+      const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      const dir = this.options.wasmDir.endsWith(sep) ? this.options.wasmDir : this.options.wasmDir + sep;
+      wasm.setWasmPaths(dir);
+    }
+    this.backend = await selectBackend(this.options.backend);
+    return this.backend;
+  }
+
+  private requireRecognizer(): Recognizer {
+    if (!this.recognizer) throw new Error('no model is loaded: call loadModel(dir) first');
+    return this.recognizer;
+  }
+
+  async status(): Promise<EngineStatusResult> {
+    const backend = await this.ensureBackend();
+    return {
+      backend: backend.name,
+      backendNotes: backend.skipped.map((s) => `${s.name}: ${s.reason}`),
+      model: this.recognizer ? this.summary(this.recognizer) : null,
+    };
+  }
+
+  private summary(r: Recognizer): EngineModelSummary {
+    const a = r.meta.architecture;
+    return { dir: r.dir, name: r.meta.name, arch: a.arch, layers: a.layers, units: a.units, stack: a.stack };
+  }
+
+  /** Loads (replaces) the model; the old one stays active when the new one fails to load. */
+  async loadModel(dir: string): Promise<EngineModelSummary> {
+    await this.ensureBackend();
+    const next = await Recognizer.load(dir);
+    for (const id of [...this.streams.keys()]) this.streamCancel(id);
+    this.recognizer?.dispose();
+    this.recognizer = next;
+    this.decodings.clear();
+    return this.summary(next);
+  }
+
+  async decodeAudio(bytes: Uint8Array, name: string): Promise<DecodedAudioResult> {
+    const decoded = await decodeAudioBytes(bytes, name);
+    const seconds = decoded.channels[0].length / decoded.sampleRate;
+    if (seconds > MAX_FILE_SECONDS) throw new Error(`${name}: audio is ${seconds.toFixed(1)} s long, over the limit of ${MAX_FILE_SECONDS} s`);
+    const warnings = [...decoded.warnings, ...checkChannels(decoded.channels, name, decoded.sampleRate)];
+    const mono = mixToMono(decoded.channels);
+    const resampled = await resampleTo16k(mono, decoded.sampleRate);
+    for (let i = 0; i < resampled.length; i++) resampled[i] = Math.max(-1, Math.min(1, resampled[i]));
+    return { samples: resampled, durationSeconds: resampled.length / 16000, warnings };
+  }
+
+  /** Resolves (and caches) the decoder settings for the loaded model. */
+  private resolve(decoding: EngineDecoding, alphabet: Alphabet): ResolvedDecoding {
+    const key = JSON.stringify([decoding.mode, decoding.beam, decoding.mode === 'custom' ? decoding.customVocabulary : '']);
+    const cached = this.decodings.get(key);
+    if (cached) return cached;
+    let resolved: ResolvedDecoding;
+    if (decoding.mode === 'digits') resolved = resolveDecoding({ vocabulary: 'digits', beam: decoding.beam }, alphabet);
+    else if (decoding.mode === 'custom') resolved = { ...resolveDecoding({ beam: decoding.beam }, alphabet), vocabulary: vocabularyFromText(decoding.customVocabulary, alphabet) };
+    else if (decoding.mode === 'open') resolved = resolveDecoding({ beam: decoding.beam }, alphabet);
+    else throw new Error(`decoding mode must be open, digits or custom, got ${JSON.stringify((decoding as { mode: unknown }).mode)}`);
+    this.decodings.set(key, resolved);
+    return resolved;
+  }
+
+  private classes(r: Recognizer): string[] {
+    return ['', ...r.model.alphabet.chars];
+  }
+
+  private layers(r: Recognizer, traces: LayerTraceData[] | undefined): EngineLayerTrace[] {
+    return (traces ?? []).map((trace) => ({ units: r.model.config.units, ...trace }));
+  }
+
+  async transcribe(samples: Float32Array, decoding: EngineDecoding, inspect: boolean): Promise<EngineTranscript> {
+    const r = this.requireRecognizer();
+    const t = r.transcribeSamples(samples, this.resolve(decoding, r.model.alphabet), { inspect });
+    const transcript: EngineTranscript = { text: t.text, words: t.words, durationSeconds: t.durationSeconds };
+    if (inspect) {
+      const features = extractFeatures(samples, r.model.features); // [frames × dim], raw (unnormalised)
+      transcript.inspection = {
+        stepSeconds: t.stepSeconds,
+        steps: t.steps,
+        classes: this.classes(r),
+        logProbs: t.logProbs,
+        features: features.data,
+        featureFrames: features.frames,
+        featureDim: features.dim,
+        layers: this.layers(r, t.traces),
+      };
+    }
+    return transcript;
+  }
+
+  async streamStart(decoding: EngineDecoding, inspect: boolean): Promise<{ streamId: string }> {
+    const r = this.requireRecognizer();
+    const session = r.startStream(this.resolve(decoding, r.model.alphabet), { inspect });
+    this.streamCounter += 1;
+    const streamId = `s${this.streamCounter}`;
+    // A second extractor yields the raw feature frames for the timeline (the session keeps only normalised ones).
+    this.streams.set(streamId, { session, features: new StreamingFeatures(r.model.features), inspect });
+    return { streamId };
+  }
+
+  private openStream(streamId: string): OpenStream {
+    const stream = this.streams.get(streamId);
+    if (!stream) throw new Error(`no open stream "${streamId}" (finished, cancelled, or the engine restarted)`);
+    return stream;
+  }
+
+  private streamInspection(r: Recognizer, update: { steps: number; logProbs: Float32Array; traces?: LayerTraceData[] }, features: { data: Float32Array; frames: number; dim: number }): EngineInspection {
+    return {
+      stepSeconds: r.model.stepSeconds,
+      steps: update.steps,
+      classes: this.classes(r),
+      logProbs: update.logProbs,
+      features: features.data,
+      featureFrames: features.frames,
+      featureDim: features.dim,
+      layers: this.layers(r, update.traces),
+    };
+  }
+
+  async streamPush(streamId: string, samples: Float32Array): Promise<EngineStreamUpdate> {
+    const r = this.requireRecognizer();
+    const stream = this.openStream(streamId);
+    const update = stream.session.push(samples);
+    const features = stream.features.push(samples);
+    return { partial: update.partial, inspection: this.streamInspection(r, update, features) };
+  }
+
+  async streamFinish(streamId: string): Promise<EngineStreamUpdate & { transcript: EngineTranscript }> {
+    const r = this.requireRecognizer();
+    const stream = this.openStream(streamId);
+    this.streams.delete(streamId);
+    const update = stream.session.finish();
+    const features = stream.features.flush();
+    const t = update.result;
+    return {
+      partial: t.text,
+      inspection: this.streamInspection(r, update, features),
+      transcript: { text: t.text, words: t.words, durationSeconds: t.durationSeconds },
+    };
+  }
+
+  async streamCancel(streamId: string): Promise<void> {
+    const stream = this.streams.get(streamId);
+    if (!stream) return;
+    this.streams.delete(streamId);
+    // finish() releases the recurrent state tensors the session holds.
+    try {
+      stream.session.finish();
+    } catch {
+      // already finished
+    }
+  }
+
+  /** Dispatches a protocol request to the method of the same name. */
+  async call<M extends EngineMethod>(method: M, args: EngineMethods[M]['args']): Promise<EngineMethods[M]['result']> {
+    const fn = (this as unknown as Record<string, unknown>)[method];
+    if (!isEngineMethod(method) || typeof fn !== 'function') throw new Error(`unknown engine method ${JSON.stringify(method)}`);
+    if (!Array.isArray(args)) throw new Error(`engine method ${method}: expected an argument array, got ${typeof args}`);
+    return (fn as (...a: unknown[]) => Promise<EngineMethods[M]['result']>).apply(this, args);
+  }
+
+  /** One line naming the backend and why faster ones were skipped. */
+  describeBackend(): string | null {
+    return this.backend ? describeBackend(this.backend) : null;
+  }
+
+  dispose(): void {
+    for (const id of [...this.streams.keys()]) void this.streamCancel(id);
+    this.recognizer?.dispose();
+    this.recognizer = undefined;
+  }
+}
+
+const METHOD_NAMES = new Set<string>(['status', 'loadModel', 'decodeAudio', 'transcribe', 'streamStart', 'streamPush', 'streamFinish', 'streamCancel']);
+function isEngineMethod(name: string): name is EngineMethod {
+  return METHOD_NAMES.has(name);
+}
+
+/** Mean of the channels: every channel weighs the same. */
+function mixToMono(channels: Float32Array[]): Float32Array {
+  if (channels.length === 1) return channels[0];
+  const mono = new Float32Array(channels[0].length);
+  for (const channel of channels) for (let i = 0; i < mono.length; i++) mono[i] += channel[i];
+  for (let i = 0; i < mono.length; i++) mono[i] /= channels.length;
+  return mono;
+}

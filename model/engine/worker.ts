@@ -1,0 +1,38 @@
+/**
+ * worker_threads entry: the parent port ↔ one Engine. Requests run one at a time in arrival
+ * order (tfjs is single-threaded here anyway, and streaming pushes must stay ordered); results'
+ * Float32Array buffers are transferred back, errors are serialised with their message.
+ *
+ * workerData: EngineOptions ({ backend?, wasmDir? }).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { Engine, type EngineOptions } from './engine.ts';
+import { collectTransferables, serializeError, type EngineRequest, type EngineResponse } from './engine-protocol.ts';
+
+const port = parentPort;
+if (!port) throw new Error('engine/worker.ts must run as a worker_threads Worker (no parentPort)');
+
+const engine = new Engine((workerData ?? {}) as EngineOptions);
+let queue: Promise<void> = Promise.resolve();
+
+function isRequest(value: unknown): value is EngineRequest {
+  const r = value as EngineRequest;
+  return typeof r === 'object' && r !== null && Number.isInteger(r.id) && typeof r.method === 'string' && Array.isArray(r.args);
+}
+
+port.on('message', (message: unknown) => {
+  if (!isRequest(message)) {
+    const id = (message as { id?: unknown })?.id;
+    port.postMessage({ id: typeof id === 'number' ? id : -1, ok: false, error: { name: 'TypeError', message: 'malformed engine request: expected { id, method, args[] }' } } satisfies EngineResponse);
+    return;
+  }
+  queue = queue.then(async () => {
+    let response: EngineResponse;
+    try {
+      response = { id: message.id, ok: true, result: await engine.call(message.method, message.args as never) };
+    } catch (error) {
+      response = { id: message.id, ok: false, error: serializeError(error) };
+    }
+    port.postMessage(response, collectTransferables(response));
+  });
+});
