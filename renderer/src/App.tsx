@@ -1,0 +1,102 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { EngineStatus, Settings, TranscriptDTO } from '../../electron/contract.ts';
+import { errorText, getApi, useAppEvent } from './api.ts';
+import { useRecorder } from './audio/use-recorder.ts';
+import { timelineStore } from './inspect/timeline-store.ts';
+import { EngineBanner } from './components/EngineBanner.tsx';
+import { FilesPanel } from './components/FilesPanel.tsx';
+import { InspectPanel } from './components/InspectPanel.tsx';
+import { LibraryPanel } from './components/LibraryPanel.tsx';
+import { RecordPanel } from './components/RecordPanel.tsx';
+import { SettingsPanel } from './components/SettingsPanel.tsx';
+import { StatusBar } from './components/StatusBar.tsx';
+import { TabBar, type TabId } from './components/TabBar.tsx';
+
+/** True when a key press should go to the focused field rather than the shortcut. */
+function typingInto(target: EventTarget | null): boolean {
+  const element = target as HTMLElement | null;
+  if (!element) return false;
+  return element.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(element.tagName);
+}
+
+/** The window: tabs, the engine banner, the five panels (kept mounted so state survives) and the status bar. */
+export function App() {
+  const [tab, setTab] = useState<TabId>('record');
+  const [status, setStatus] = useState<EngineStatus | null>(null);
+  const [settings, setSettings] = useState<Settings | null>(null);
+  const [libraryId, setLibraryId] = useState<string | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const recorder = useRecorder();
+
+  useEffect(() => {
+    const api = getApi();
+    api.getStatus().then(setStatus, (error) => setLoadError(errorText(error)));
+    api.getSettings().then(setSettings, (error) => setLoadError(errorText(error)));
+  }, []);
+  useAppEvent((event) => {
+    if (event.type === 'status') setStatus(event.status);
+  });
+
+  const toggleRecording = useCallback(() => {
+    if (recorder.state === 'recording') void recorder.stop();
+    else if (recorder.state === 'idle') void recorder.start(settings?.microphoneId ?? '');
+  }, [recorder, settings?.microphoneId]);
+
+  // R toggles recording from any panel (not while typing in a field).
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key.toLowerCase() !== 'r' || event.ctrlKey || event.metaKey || event.altKey || event.repeat || typingInto(event.target)) return;
+      event.preventDefault();
+      toggleRecording();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [toggleRecording]);
+
+  const changeMicrophone = (microphoneId: string) => {
+    if (!settings) return;
+    const next = { ...settings, microphoneId };
+    setSettings(next);
+    getApi().setSettings(next).then(setSettings, (error) => setLoadError(errorText(error)));
+  };
+
+  const lookInside = async (transcript: TranscriptDTO) => {
+    setTab('inspect');
+    try {
+      const api = getApi();
+      const [inspection, pcm] = await Promise.all([api.inspectTranscript(transcript.id), api.getAudio(transcript.id)]);
+      timelineStore.show(transcript.title, inspection, pcm);
+    } catch (error) {
+      setLoadError(`Could not inspect “${transcript.title}”: ${errorText(error)}`);
+    }
+  };
+
+  return (
+    <div className="app">
+      <TabBar active={tab} onSelect={setTab} recording={recorder.state === 'recording'} />
+      <EngineBanner status={status} />
+      {loadError ? <div className="banner warning" role="alert">{loadError} <button type="button" className="link" onClick={() => setLoadError(null)}>dismiss</button></div> : null}
+      <main>
+        <div hidden={tab !== 'record'}>
+          <RecordPanel recorder={recorder} microphoneId={settings?.microphoneId ?? ''} onMicrophoneChange={changeMicrophone} onToggle={toggleRecording} onLookInside={() => setTab('inspect')} />
+        </div>
+        <div hidden={tab !== 'inspect'}>
+          <InspectPanel visible={tab === 'inspect'} />
+        </div>
+        <div hidden={tab !== 'files'}>
+          <FilesPanel onOpenTranscript={(id) => {
+            setLibraryId(id);
+            setTab('library');
+          }} />
+        </div>
+        <div hidden={tab !== 'library'}>
+          <LibraryPanel selectedId={libraryId} onSelect={setLibraryId} onLookInside={(transcript) => void lookInside(transcript)} />
+        </div>
+        <div hidden={tab !== 'settings'}>
+          <SettingsPanel settings={settings} status={status} onSaved={setSettings} />
+        </div>
+      </main>
+      <StatusBar status={status} />
+    </div>
+  );
+}

@@ -1,0 +1,105 @@
+import { useRef, useState, type DragEvent } from 'react';
+import { LIMITS } from '../../../electron/contract.ts';
+import { errorText, getApi, useAppEvent } from '../api.ts';
+import { FileQueue, type FileJob } from './FileQueue.tsx';
+
+const ACCEPT = '.wav,.flac,.mp3,.ogg,.oga,audio/wav,audio/x-wav,audio/flac,audio/mpeg,audio/ogg';
+const EXTENSIONS = /\.(wav|flac|mp3|ogg|oga)$/i;
+
+let jobCounter = 0;
+function newJobId(): string {
+  jobCounter += 1;
+  return `job-${Date.now().toString(36)}-${jobCounter}`;
+}
+
+/** Files: drop or pick audio files; each is transcribed in turn with its own progress bar. */
+export function FilesPanel({ onOpenTranscript }: { onOpenTranscript(id: string): void }) {
+  const [jobs, setJobs] = useState<FileJob[]>([]);
+  const [dragging, setDragging] = useState(false);
+  const queue = useRef<{ job: FileJob; file: File }[]>([]);
+  const running = useRef(false);
+
+  const patch = (jobId: string, change: Partial<FileJob>) => setJobs((list) => list.map((job) => (job.jobId === jobId ? { ...job, ...change } : job)));
+
+  useAppEvent((event) => {
+    if (event.type !== 'file-progress') return;
+    // Progress only moves forward: a late event must not pull a finished bar back.
+    setJobs((list) => list.map((job) => (job.jobId === event.jobId && job.stage !== 'done' && job.stage !== 'failed'
+      ? { ...job, fraction: Math.max(job.fraction, event.fraction), stage: event.stage, error: event.error ?? job.error }
+      : job)));
+  });
+
+  const runQueue = async () => {
+    if (running.current) return;
+    running.current = true;
+    while (queue.current.length > 0) {
+      const { job, file } = queue.current.shift()!;
+      patch(job.jobId, { stage: 'decoding' });
+      try {
+        const bytes = await file.arrayBuffer();
+        const { transcript } = await getApi().transcribeFile(job.jobId, file.name, bytes);
+        patch(job.jobId, { stage: 'done', fraction: 1, transcriptId: transcript.id, text: transcript.text });
+      } catch (error) {
+        patch(job.jobId, { stage: 'failed', error: errorText(error) });
+      }
+    }
+    running.current = false;
+  };
+
+  const addFiles = (files: Iterable<File>) => {
+    const added: FileJob[] = [];
+    for (const file of files) {
+      const job: FileJob = { jobId: newJobId(), fileName: file.name, fraction: 0, stage: 'queued', error: null, transcriptId: null, text: null };
+      if (!EXTENSIONS.test(file.name)) {
+        job.stage = 'failed';
+        job.error = 'not a WAV, FLAC, MP3 or Ogg file';
+      } else if (file.size > LIMITS.maxFileBytes) {
+        job.stage = 'failed';
+        job.error = `too large: ${(file.size / 2 ** 20).toFixed(0)} MiB, the limit is ${LIMITS.maxFileBytes / 2 ** 20} MiB`;
+      } else {
+        queue.current.push({ job, file });
+      }
+      added.push(job);
+    }
+    setJobs((list) => [...list, ...added]);
+    void runQueue();
+  };
+
+  const onDrop = (event: DragEvent) => {
+    event.preventDefault();
+    setDragging(false);
+    addFiles(Array.from(event.dataTransfer.files));
+  };
+
+  return (
+    <section className="panel files-panel" aria-label="Files">
+      <div
+        className={`drop-zone${dragging ? ' dragging' : ''}`}
+        data-testid="drop-zone"
+        onDragOver={(event) => {
+          event.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={onDrop}
+      >
+        <p>Drop audio files here (WAV, FLAC, MP3, Ogg)</p>
+        <label className="button">
+          Choose files…
+          <input
+            type="file"
+            data-testid="file-input"
+            accept={ACCEPT}
+            multiple
+            className="visually-hidden"
+            onChange={(event) => {
+              addFiles(Array.from(event.target.files ?? []));
+              event.target.value = '';
+            }}
+          />
+        </label>
+      </div>
+      <FileQueue jobs={jobs} onOpen={onOpenTranscript} />
+    </section>
+  );
+}

@@ -1,0 +1,90 @@
+/**
+ * Colour scales for the heatmaps: a diverging blue–white–red scale for signed states (cell state c,
+ * hidden state h) and a sequential dark-to-bright scale for gates, whose values live in 0–1.
+ * Pure functions over lookup tables, so they run per pixel without allocating.
+ */
+
+/** An RGB triple, each 0–255. */
+export type Rgb = readonly [number, number, number];
+
+/** Which scale a matrix is drawn with. */
+export type ScaleKind = 'diverging' | 'sequential';
+
+const TABLE_SIZE = 256;
+
+/** Linear interpolation between colour stops placed evenly on 0–1, sampled into a 256-entry table. */
+function buildTable(stops: readonly Rgb[]): Uint8ClampedArray {
+  const table = new Uint8ClampedArray(TABLE_SIZE * 3);
+  for (let i = 0; i < TABLE_SIZE; i++) {
+    const position = (i / (TABLE_SIZE - 1)) * (stops.length - 1);
+    const lower = Math.min(Math.floor(position), stops.length - 2);
+    const weight = position - lower;
+    for (let channel = 0; channel < 3; channel++) {
+      table[i * 3 + channel] = Math.round(stops[lower][channel] * (1 - weight) + stops[lower + 1][channel] * weight);
+    }
+  }
+  return table;
+}
+
+/** ColorBrewer RdBu (reversed: negative = blue), 7 stops; white in the middle marks zero. */
+const DIVERGING_STOPS: readonly Rgb[] = [
+  [33, 102, 172], [103, 169, 207], [209, 229, 240], [247, 247, 247], [253, 219, 199], [239, 138, 98], [178, 24, 43],
+];
+/** Viridis at 9 stops: perceptually uniform, lightness rises monotonically from 0 to 1. */
+const SEQUENTIAL_STOPS: readonly Rgb[] = [
+  [68, 1, 84], [71, 45, 123], [59, 82, 139], [44, 113, 142], [33, 145, 140], [39, 173, 129], [92, 200, 99], [170, 220, 50], [253, 231, 37],
+];
+
+const DIVERGING_TABLE = buildTable(DIVERGING_STOPS);
+const SEQUENTIAL_TABLE = buildTable(SEQUENTIAL_STOPS);
+
+/** Maps 0–1 (clamped; NaN → 0) to a table row. */
+function tableIndex(fraction: number): number {
+  if (!(fraction > 0)) return 0; // also catches NaN
+  if (fraction >= 1) return TABLE_SIZE - 1;
+  return Math.round(fraction * (TABLE_SIZE - 1));
+}
+
+/**
+ * Writes the colour of `value` into `out[offset..offset+2]`.
+ * Diverging: −limit → blue, 0 → white, +limit → red. Sequential: 0 → dark purple, 1 → yellow.
+ */
+export function writeColour(kind: ScaleKind, value: number, limit: number, out: Uint8ClampedArray, offset: number): void {
+  const table = kind === 'diverging' ? DIVERGING_TABLE : SEQUENTIAL_TABLE;
+  const fraction = kind === 'diverging' ? (value / (limit > 0 ? limit : 1) + 1) / 2 : value;
+  const row = tableIndex(fraction) * 3;
+  out[offset] = table[row];
+  out[offset + 1] = table[row + 1];
+  out[offset + 2] = table[row + 2];
+}
+
+/** The colour of one value, for legends and tests. */
+export function colourOf(kind: ScaleKind, value: number, limit = 1): Rgb {
+  const out = new Uint8ClampedArray(3);
+  writeColour(kind, value, limit, out, 0);
+  return [out[0], out[1], out[2]];
+}
+
+/** CSS `linear-gradient` stops for a legend bar, low to high. */
+export function legendGradient(kind: ScaleKind): string {
+  const stops = kind === 'diverging' ? DIVERGING_STOPS : SEQUENTIAL_STOPS;
+  return stops.map(([r, g, b], i) => `rgb(${r},${g},${b}) ${((i / (stops.length - 1)) * 100).toFixed(1)}%`).join(', ');
+}
+
+/**
+ * The symmetric range a diverging heatmap is drawn over: the largest |value|, but at least
+ * `floor` so that a nearly silent matrix is not blown up to full saturation.
+ */
+export function symmetricLimit(values: Float32Array, floor = 1e-3): number {
+  let largest = 0;
+  for (let i = 0; i < values.length; i++) {
+    const magnitude = Math.abs(values[i]);
+    if (magnitude > largest) largest = magnitude;
+  }
+  return Math.max(largest, floor);
+}
+
+/** Relative luminance (ITU-R BT.709 on sRGB values), for checks that a scale is monotone. */
+export function luminance([r, g, b]: Rgb): number {
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
