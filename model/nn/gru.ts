@@ -13,14 +13,15 @@
  * dGates·W_hᵀ matMul per step, one matMul per weight gradient over all steps.
  */
 import * as tf from '@tensorflow/tfjs';
+import { timeMajorToInput } from './lstm.ts';
 import {
   acquireBuffer,
   columnSums,
-  gatherStep,
   previousHiddenTransposed,
   readInto,
   readPooled,
   releaseBuffers,
+  swapBatchTime,
   transposeHost,
   transposeTensor,
   type BackwardInputs,
@@ -35,14 +36,16 @@ export interface GruWeights {
   recurrentBias: tf.Tensor1D; // [3*units] b_hh
 }
 
-/** What the forward pass keeps on the host, batch-major rows (b*time + t). */
+/** What the forward pass keeps on the host, time-major rows (t*batch + b). */
 export interface GruForward {
   shape: RunShape;
-  /** [batch*time, 3*units]: r, z, n. */
+  /** [time*batch, inputSize]: x, kept for dKernel = xᵀ · dGates. */
+  input: Float32Array;
+  /** [time*batch, 3*units]: r, z, n. */
   gates: Float32Array;
-  /** [batch*time, units]: W_hn h_{t-1} + b_hn, needed for dr. */
+  /** [time*batch, units]: W_hn h_{t-1} + b_hn, needed for dr. */
   recurrentCandidate: Float32Array;
-  /** [batch*time, units]: h_t. */
+  /** [time*batch, units]: h_t. */
   hidden: Float32Array;
   /** [batch, units]: the state the run started from. */
   initialHidden: Float32Array;
@@ -65,46 +68,47 @@ export function gruForward(x: tf.Tensor3D, weights: GruWeights, initialHidden: F
   const width = 3 * units;
   const shape: RunShape = { batch, time, inputSize, units };
 
+  const xBatchMajor = readPooled(x); // [batch*time, inputSize]
+  const input = swapBatchTime(xBatchMajor, batch, time, inputSize); // [time*batch, inputSize]
+  releaseBuffers(xBatchMajor);
   // (tidy must return the tensor: handed a Float32Array it would walk every element)
-  const projected = tf.tidy(() => {
-    const x2d = tf.reshape(x, [batch * time, inputSize]); // [batch*time, inputSize]
-    return tf.fused.matMul({ a: x2d, b: weights.kernel, bias: weights.bias }); // [batch*time, 3*units]
-  });
-  const inputProjection = readPooled(projected); // [batch*time, 3*units]
+  const projected = tf.tidy(() => tf.fused.matMul({
+    a: tf.tensor2d(input, [time * batch, inputSize]), // [time*batch, inputSize]
+    b: weights.kernel,
+    bias: weights.bias,
+  })); // [time*batch, 3*units]
+  const inputProjection = readPooled(projected); // [time*batch, 3*units]
   projected.dispose();
 
   // Pooled (every element is written below); released by releaseGruForward after backward.
   const gates = acquireBuffer(batch * time * width);
   const recurrentCandidate = acquireBuffer(batch * time * units);
   const hidden = acquireBuffer(batch * time * units);
-  const hiddenPrev = Float32Array.from(initialHidden); // [batch, units]
-  const stepInput = new Float32Array(batch * width); // [batch, 3*units]
   const recurrentPre = new Float32Array(batch * width); // [batch, 3*units]
-  const activated = new Float32Array(batch * width); // [batch, 3*units]
   const candidateInput = new Float32Array(batch * units); // [batch, units] 2·a_n
   const candidateSigmoid = new Float32Array(batch * units); // [batch, units] σ(2·a_n)
+  const stepSize = batch * units;
 
   for (let t = 0; t < time; t++) {
-    gatherStep(inputProjection, stepInput, t, batch, time, width);
+    const stepGates = t * batch * width;
+    const stepUnits = t * stepSize;
+    const hiddenPrev = t > 0 ? hidden.subarray(stepUnits - stepSize, stepUnits) : initialHidden; // [batch, units]
+    const stepInput = inputProjection.subarray(stepGates, stepGates + batch * width); // [batch, 3*units]
     const hiddenT = tf.tensor2d(hiddenPrev, [batch, units]); // [batch, units]
     const inputT = tf.tensor2d(stepInput, [batch, width]); // [batch, 3*units]
     const recurrentT = tf.fused.matMul({ a: hiddenT, b: weights.recurrentKernel, bias: weights.recurrentBias }); // [batch, 3*units]
     const preT = tf.add(recurrentT, inputT); // [batch, 3*units] (n block unused: r must scale it first)
     const activatedT = tf.sigmoid(preT); // [batch, 3*units]
-    readInto(activatedT, activated);
+    readInto(activatedT, gates, stepGates); // r, z into place; the n block is overwritten below
     readInto(recurrentT, recurrentPre);
     hiddenT.dispose(); inputT.dispose(); recurrentT.dispose(); preT.dispose(); activatedT.dispose();
 
     for (let b = 0; b < batch; b++) {
-      const row = b * time + t;
+      const g0 = stepGates + b * width;
       for (let j = 0; j < units; j++) {
-        const a = b * width + j;
-        const resetGate = activated[a];
-        const hn = recurrentPre[a + 2 * units];
-        gates[row * width + j] = resetGate;
-        gates[row * width + units + j] = activated[a + units];
-        recurrentCandidate[row * units + j] = hn;
-        candidateInput[b * units + j] = 2 * (stepInput[a + 2 * units] + resetGate * hn);
+        const hn = recurrentPre[b * width + 2 * units + j];
+        recurrentCandidate[stepUnits + b * units + j] = hn;
+        candidateInput[b * units + j] = 2 * (stepInput[b * width + 2 * units + j] + gates[g0 + j] * hn);
       }
     }
     const candidateInputT = tf.tensor2d(candidateInput, [batch, units]); // [batch, units]
@@ -113,50 +117,54 @@ export function gruForward(x: tf.Tensor3D, weights: GruWeights, initialHidden: F
     candidateInputT.dispose(); candidateSigmoidT.dispose();
 
     for (let b = 0; b < batch; b++) {
-      const row = b * time + t;
+      const g0 = stepGates + b * width;
       for (let j = 0; j < units; j++) {
-        const candidate = 2 * candidateSigmoid[b * units + j] - 1;
-        const updateGate = gates[row * width + units + j];
-        const h = (1 - updateGate) * candidate + updateGate * hiddenPrev[b * units + j];
-        gates[row * width + 2 * units + j] = candidate;
-        hidden[row * units + j] = h;
-        hiddenPrev[b * units + j] = h;
+        const k = b * units + j;
+        const candidate = 2 * candidateSigmoid[k] - 1;
+        const updateGate = gates[g0 + units + j];
+        gates[g0 + 2 * units + j] = candidate;
+        hidden[stepUnits + k] = (1 - updateGate) * candidate + updateGate * hiddenPrev[k];
       }
     }
   }
   releaseBuffers(inputProjection);
-  return { shape, gates, recurrentCandidate, hidden, initialHidden };
+  return { shape, input, gates, recurrentCandidate, hidden, initialHidden };
 }
 
-/** Backpropagation through time for one gruForward run (saved: its x and weights); dHidden [batch*time, units] = dLoss/dh_t. */
+/**
+ * Backpropagation through time for one gruForward run (saved: its weights);
+ * dHidden [time*batch, units] (time-major) = dLoss/dh_t, final hidden state included.
+ */
 export function gruBackward(forward: GruForward, saved: BackwardInputs, dHidden: Float32Array): GruGradients {
   const { shape, gates, recurrentCandidate, hidden, initialHidden } = forward;
   const { batch, time, inputSize, units } = shape;
   const width = 3 * units;
+  const stepSize = batch * units;
   // Gradients wrt the input-side and recurrent-side pre-activations differ only in the n block.
-  const dInputPre = acquireBuffer(batch * time * width); // [batch*time, 3*units], all written
-  const dRecurrentPre = acquireBuffer(batch * time * width); // [batch*time, 3*units], all written
-  const dRecurrentStep = new Float32Array(batch * width); // [batch, 3*units]
-  const dHiddenRecurrent = new Float32Array(batch * units); // [batch, units] from step t+1
-  const dHiddenDirect = new Float32Array(batch * units); // [batch, units] through z ⊙ h_{t-1}
+  const dInputPre = acquireBuffer(batch * time * width); // [time*batch, 3*units], all written
+  const dRecurrentPre = acquireBuffer(batch * time * width); // [time*batch, 3*units], all written
+  const dHiddenRecurrent = new Float32Array(stepSize); // [batch, units] from step t+1
+  const dHiddenDirect = new Float32Array(stepSize); // [batch, units] through z ⊙ h_{t-1}
   const recurrentTransposed = transposeTensor(saved.recurrentKernel); // [3*units, units]
 
   for (let t = time - 1; t >= 0; t--) {
+    const stepGates = t * batch * width;
+    const stepUnits = t * stepSize;
+    const hiddenPrev = t > 0 ? hidden.subarray(stepUnits - stepSize, stepUnits) : initialHidden; // [batch, units]
     for (let b = 0; b < batch; b++) {
-      const row = b * time + t;
       for (let j = 0; j < units; j++) {
-        const idx = row * units + j;
-        const g = row * width + j;
+        const k = b * units + j;
+        const idx = stepUnits + k;
+        const g = stepGates + b * width + j;
         const resetGate = gates[g];
         const updateGate = gates[g + units];
         const candidate = gates[g + 2 * units];
         const hn = recurrentCandidate[idx];
-        const hiddenBefore = t > 0 ? hidden[idx - units] : initialHidden[b * units + j];
-        const dh = dHidden[idx] + dHiddenRecurrent[b * units + j];
+        const dh = dHidden[idx] + dHiddenRecurrent[k];
         const dCandidatePre = dh * (1 - updateGate) * (1 - candidate * candidate);
-        const dUpdatePre = dh * (hiddenBefore - candidate) * updateGate * (1 - updateGate);
+        const dUpdatePre = dh * (hiddenPrev[k] - candidate) * updateGate * (1 - updateGate);
         const dResetPre = dCandidatePre * hn * resetGate * (1 - resetGate);
-        dHiddenDirect[b * units + j] = dh * updateGate;
+        dHiddenDirect[k] = dh * updateGate;
         dInputPre[g] = dResetPre;
         dInputPre[g + units] = dUpdatePre;
         dInputPre[g + 2 * units] = dCandidatePre;
@@ -165,38 +173,43 @@ export function gruBackward(forward: GruForward, saved: BackwardInputs, dHidden:
         dRecurrentPre[g + 2 * units] = dCandidatePre * resetGate;
       }
     }
-    gatherStep(dRecurrentPre, dRecurrentStep, t, batch, time, width);
-    const dRecurrentT = tf.tensor2d(dRecurrentStep, [batch, width]); // [batch, 3*units]
+    const dRecurrentT = tf.tensor2d(dRecurrentPre.subarray(stepGates, stepGates + batch * width), [batch, width]); // [batch, 3*units]
     const dHiddenPrevT = tf.matMul(dRecurrentT, recurrentTransposed); // [batch, units]
     readInto(dHiddenPrevT, dHiddenRecurrent);
     dRecurrentT.dispose(); dHiddenPrevT.dispose();
-    for (let k = 0; k < batch * units; k++) dHiddenRecurrent[k] += dHiddenDirect[k];
+    for (let k = 0; k < stepSize; k++) dHiddenRecurrent[k] += dHiddenDirect[k];
   }
   recurrentTransposed.dispose();
 
-  const hiddenPrevHost = previousHiddenTransposed(hidden, initialHidden, shape); // [units, batch*time]
-  const xHost = readPooled(saved.x); // [batch*time, inputSize]
-  const xTransposedHost = transposeHost(xHost, batch * time, inputSize, acquireBuffer(xHost.length)); // [inputSize, batch*time]
+  const hiddenPrevHost = previousHiddenTransposed(hidden, initialHidden, shape); // [units, time*batch]
+  const inputTransposed = transposeHost(forward.input, batch * time, inputSize, acquireBuffer(forward.input.length)); // [inputSize, time*batch]
   const tensors = tf.tidy(() => {
-    const dInputAll = tf.tensor2d(dInputPre, [batch * time, width]); // [batch*time, 3*units]
-    const dRecurrentAll = tf.tensor2d(dRecurrentPre, [batch * time, width]); // [batch*time, 3*units]
-    const hiddenPrevT = tf.tensor2d(hiddenPrevHost, [units, batch * time]); // [units, batch*time]
-    const xT = tf.tensor2d(xTransposedHost, [inputSize, batch * time]); // [inputSize, batch*time]
+    const dInputAll = tf.tensor2d(dInputPre, [batch * time, width]); // [time*batch, 3*units]
+    const dRecurrentAll = tf.tensor2d(dRecurrentPre, [batch * time, width]); // [time*batch, 3*units]
+    const hiddenPrevT = tf.tensor2d(hiddenPrevHost, [units, batch * time]); // [units, time*batch]
+    const inputT = tf.tensor2d(inputTransposed, [inputSize, batch * time]); // [inputSize, time*batch]
     const kernelTransposed = transposeTensor(saved.kernel); // [3*units, inputSize]
     return {
-      x: tf.reshape(tf.matMul(dInputAll, kernelTransposed), [batch, time, inputSize]) as tf.Tensor3D, // [batch, time, inputSize]
-      kernel: tf.matMul(xT, dInputAll) as tf.Tensor2D, // [inputSize, 3*units]
+      xTimeMajor: tf.matMul(dInputAll, kernelTransposed) as tf.Tensor2D, // [time*batch, inputSize]
+      kernel: tf.matMul(inputT, dInputAll) as tf.Tensor2D, // [inputSize, 3*units]
       recurrentKernel: tf.matMul(hiddenPrevT, dRecurrentAll) as tf.Tensor2D, // [units, 3*units]
       bias: columnSums(dInputAll), // [3*units]
       recurrentBias: columnSums(dRecurrentAll), // [3*units]
     };
   });
   // The tensors above are computed (cpu/wasm run kernels eagerly, webgl has uploaded its inputs).
-  releaseBuffers(dInputPre, dRecurrentPre, hiddenPrevHost, xHost, xTransposedHost);
-  return { ...tensors, initialHidden: dHiddenRecurrent };
+  releaseBuffers(dInputPre, dRecurrentPre, hiddenPrevHost, inputTransposed);
+  return {
+    x: timeMajorToInput(tensors.xTimeMajor, batch, time, inputSize),
+    kernel: tensors.kernel,
+    recurrentKernel: tensors.recurrentKernel,
+    bias: tensors.bias,
+    recurrentBias: tensors.recurrentBias,
+    initialHidden: dHiddenRecurrent,
+  };
 }
 
 /** Hands a forward record's host buffers back to the pool; the record must not be used afterwards. */
 export function releaseGruForward(forward: GruForward): void {
-  releaseBuffers(forward.gates, forward.recurrentCandidate, forward.hidden);
+  releaseBuffers(forward.input, forward.gates, forward.recurrentCandidate, forward.hidden);
 }

@@ -23,14 +23,15 @@ import * as tf from '@tensorflow/tfjs';
 import {
   acquireBuffer,
   columnSums,
-  gatherStep,
   previousHiddenTransposed,
   readAll,
   readInto,
   readPooled,
   releaseBuffers,
+  swapBatchTime,
   transposeHost,
   transposeTensor,
+  uploadPooled,
   type BackwardInputs,
   type RunShape,
 } from './recurrent-types.ts';
@@ -43,16 +44,18 @@ export interface LstmWeights {
   peepholes?: tf.Tensor2D; // [3, units]
 }
 
-/** What the forward pass keeps on the host, batch-major rows (b*time + t). */
+/** What the forward pass keeps on the host, time-major rows (t*batch + b). */
 export interface LstmForward {
   shape: RunShape;
-  /** [batch*time, 4*units]: activated i, f, g, o. */
+  /** [time*batch, inputSize]: x, kept for dKernel = xᵀ · dGates. */
+  input: Float32Array;
+  /** [time*batch, 4*units]: activated i, f, g, o. */
   gates: Float32Array;
-  /** [batch*time, units]: c_t. */
+  /** [time*batch, units]: c_t. */
   cellState: Float32Array;
-  /** [batch*time, units]: tanh(c_t). */
+  /** [time*batch, units]: tanh(c_t). */
   tanhCell: Float32Array;
-  /** [batch*time, units]: h_t. */
+  /** [time*batch, units]: h_t. */
   hidden: Float32Array;
   /** [batch, units] each: the state the run started from. */
   initialHidden: Float32Array;
@@ -92,17 +95,17 @@ export function lstmForward(
   const shape: RunShape = { batch, time, inputSize, units };
   const peepholes = weights.peepholes ? readAll(weights.peepholes) : undefined; // [3*units]
 
+  const xBatchMajor = readPooled(x); // [batch*time, inputSize]
+  const input = swapBatchTime(xBatchMajor, batch, time, inputSize); // [time*batch, inputSize]
+  releaseBuffers(xBatchMajor);
   const scaleT = tf.tensor1d(candidateScale(units)); // [4*units]
   // (tidy must return the tensor: handed a Float32Array it would walk every element)
-  const projected = tf.tidy(() => {
-    const x2d = tf.reshape(x, [batch * time, inputSize]); // [batch*time, inputSize]
-    return tf.fused.matMul({
-      a: x2d,
-      b: tf.mul(weights.kernel, scaleT) as tf.Tensor2D, // [inputSize, 4*units]
-      bias: tf.mul(weights.bias, scaleT), // [4*units]
-    }); // [batch*time, 4*units]
-  });
-  const inputProjection = readPooled(projected); // [batch*time, 4*units]
+  const projected = tf.tidy(() => tf.fused.matMul({
+    a: tf.tensor2d(input, [time * batch, inputSize]), // [time*batch, inputSize]
+    b: tf.mul(weights.kernel, scaleT) as tf.Tensor2D, // [inputSize, 4*units]
+    bias: tf.mul(weights.bias, scaleT), // [4*units]
+  })); // [time*batch, 4*units]
+  const inputProjection = readPooled(projected); // [time*batch, 4*units]
   projected.dispose();
   const recurrentScaled = tf.mul(weights.recurrentKernel, scaleT) as tf.Tensor2D; // [units, 4*units]
   scaleT.dispose();
@@ -112,18 +115,19 @@ export function lstmForward(
   const cellState = acquireBuffer(batch * time * units);
   const tanhCell = acquireBuffer(batch * time * units);
   const hidden = acquireBuffer(batch * time * units);
-  const hiddenPrev = Float32Array.from(initialHidden); // [batch, units]
-  const cellPrev = Float32Array.from(initialCell); // [batch, units]
-  const stepInput = new Float32Array(batch * width); // [batch, 4*units]
-  const preActivation = new Float32Array(batch * width); // [batch, 4*units]
-  const activated = new Float32Array(batch * width); // [batch, 4*units]
+  const preActivation = new Float32Array(batch * width); // [batch, 4*units], peephole only
   // Second sigmoid: 2c_t (→ tanh c_t), and for peepholes also the output-gate pre-activation.
   const secondWidth = peepholes ? 2 * units : units;
   const secondInput = new Float32Array(batch * secondWidth); // [batch, secondWidth]
   const secondOutput = new Float32Array(batch * secondWidth); // [batch, secondWidth]
+  const stepSize = batch * units;
 
   for (let t = 0; t < time; t++) {
-    gatherStep(inputProjection, stepInput, t, batch, time, width);
+    const stepGates = t * batch * width; // offset of this step's [batch, 4*units] block
+    const stepUnits = t * stepSize; // offset of this step's [batch, units] block
+    const hiddenPrev = t > 0 ? hidden.subarray(stepUnits - stepSize, stepUnits) : initialHidden; // [batch, units]
+    const cellPrev = t > 0 ? cellState.subarray(stepUnits - stepSize, stepUnits) : initialCell; // [batch, units]
+    const stepInput = inputProjection.subarray(stepGates, stepGates + batch * width); // [batch, 4*units]
     if (peepholes) {
       for (let b = 0; b < batch; b++) {
         for (let j = 0; j < units; j++) {
@@ -138,26 +142,20 @@ export function lstmForward(
     const recurrentT = tf.matMul(hiddenT, recurrentScaled); // [batch, 4*units]
     const preT = tf.add(recurrentT, inputT); // [batch, 4*units]
     const activatedT = tf.sigmoid(preT); // [batch, 4*units]
-    readInto(activatedT, activated);
+    readInto(activatedT, gates, stepGates); // i, f, σ(2a_g), o straight into place
     if (peepholes) readInto(preT, preActivation);
     hiddenT.dispose(); inputT.dispose(); recurrentT.dispose(); preT.dispose(); activatedT.dispose();
 
     for (let b = 0; b < batch; b++) {
-      const row = b * time + t;
+      const g0 = stepGates + b * width;
       for (let j = 0; j < units; j++) {
-        const a = b * width + j;
-        const inputGate = activated[a];
-        const forgetGate = activated[a + units];
-        const candidate = 2 * activated[a + 2 * units] - 1;
-        const c = forgetGate * cellPrev[b * units + j] + inputGate * candidate;
-        const g = row * width + j;
-        gates[g] = inputGate;
-        gates[g + units] = forgetGate;
+        const g = g0 + j;
+        const candidate = 2 * gates[g + 2 * units] - 1;
         gates[g + 2 * units] = candidate;
-        cellState[row * units + j] = c;
-        cellPrev[b * units + j] = c;
+        const c = gates[g + units] * cellPrev[b * units + j] + gates[g] * candidate;
+        cellState[stepUnits + b * units + j] = c;
         secondInput[b * secondWidth + j] = 2 * c;
-        if (peepholes) secondInput[b * secondWidth + units + j] = preActivation[a + 3 * units] + peepholes[2 * units + j] * c;
+        if (peepholes) secondInput[b * secondWidth + units + j] = preActivation[b * width + 3 * units + j] + peepholes[2 * units + j] * c;
       }
     }
     const secondInputT = tf.tensor2d(secondInput, [batch, secondWidth]); // [batch, secondWidth]
@@ -166,27 +164,25 @@ export function lstmForward(
     secondInputT.dispose(); secondOutputT.dispose();
 
     for (let b = 0; b < batch; b++) {
-      const row = b * time + t;
+      const g0 = stepGates + b * width + 3 * units;
+      const u0 = stepUnits + b * units;
       for (let j = 0; j < units; j++) {
         const tanhC = 2 * secondOutput[b * secondWidth + j] - 1;
-        const outputGate = peepholes ? secondOutput[b * secondWidth + units + j] : activated[b * width + 3 * units + j];
-        const h = outputGate * tanhC;
-        gates[row * width + 3 * units + j] = outputGate;
-        tanhCell[row * units + j] = tanhC;
-        hidden[row * units + j] = h;
-        hiddenPrev[b * units + j] = h;
+        if (peepholes) gates[g0 + j] = secondOutput[b * secondWidth + units + j];
+        tanhCell[u0 + j] = tanhC;
+        hidden[u0 + j] = gates[g0 + j] * tanhC;
       }
     }
   }
   recurrentScaled.dispose();
   releaseBuffers(inputProjection);
-  return { shape, gates, cellState, tanhCell, hidden, initialHidden, initialCell, peepholes };
+  return { shape, input, gates, cellState, tanhCell, hidden, initialHidden, initialCell, peepholes };
 }
 
 /**
- * Backpropagation through time for one lstmForward run; saved holds the run's x and weights.
- * dHidden [batch*time, units] is dLoss/dh_t for every step (the final hidden state is the last
- * step of the output, so its gradient belongs there); dFinalCell [batch, units] is dLoss/dc_T.
+ * Backpropagation through time for one lstmForward run; saved holds the run's weights.
+ * dHidden [time*batch, units] (time-major) is dLoss/dh_t for every step, final hidden state
+ * included; dFinalCell [batch, units] is dLoss/dc_T.
  */
 export function lstmBackward(
   forward: LstmForward,
@@ -197,28 +193,31 @@ export function lstmBackward(
   const { shape, gates, cellState, tanhCell, hidden, initialCell, peepholes } = forward;
   const { batch, time, inputSize, units } = shape;
   const width = 4 * units;
-  const dGates = acquireBuffer(batch * time * width); // [batch*time, 4*units] dLoss/d(pre-activation), all written
-  const dGatesStep = new Float32Array(batch * width); // [batch, 4*units]
-  const dHiddenRecurrent = new Float32Array(batch * units); // [batch, units] from step t+1
+  const stepSize = batch * units;
+  const dGates = acquireBuffer(batch * time * width); // [time*batch, 4*units] dLoss/d(pre-activation), all written
+  const dHiddenRecurrent = new Float32Array(stepSize); // [batch, units] from step t+1
   const dCell = Float32Array.from(dFinalCell); // [batch, units] dLoss/dc_t, carried backwards
   const dPeepholes = new Float64Array(3 * units); // summed over batch and time in double
   const recurrentTransposed = transposeTensor(saved.recurrentKernel); // [4*units, units]
 
   for (let t = time - 1; t >= 0; t--) {
+    const stepGates = t * batch * width;
+    const stepUnits = t * stepSize;
+    const cellPrev = t > 0 ? cellState.subarray(stepUnits - stepSize, stepUnits) : initialCell; // [batch, units]
     for (let b = 0; b < batch; b++) {
-      const row = b * time + t;
       for (let j = 0; j < units; j++) {
-        const idx = row * units + j;
-        const g = row * width + j;
+        const k = b * units + j;
+        const idx = stepUnits + k;
+        const g = stepGates + b * width + j;
         const inputGate = gates[g];
         const forgetGate = gates[g + units];
         const candidate = gates[g + 2 * units];
         const outputGate = gates[g + 3 * units];
         const tanhC = tanhCell[idx];
-        const cellBefore = t > 0 ? cellState[idx - units] : initialCell[b * units + j];
-        const dh = dHidden[idx] + dHiddenRecurrent[b * units + j];
+        const cellBefore = cellPrev[k];
+        const dh = dHidden[idx] + dHiddenRecurrent[k];
         const dOutputPre = dh * tanhC * outputGate * (1 - outputGate);
-        let dc = dCell[b * units + j] + dh * outputGate * (1 - tanhC * tanhC);
+        let dc = dCell[k] + dh * outputGate * (1 - tanhC * tanhC);
         if (peepholes) dc += dOutputPre * peepholes[2 * units + j];
         const dInputPre = dc * candidate * inputGate * (1 - inputGate);
         const dForgetPre = dc * cellBefore * forgetGate * (1 - forgetGate);
@@ -230,47 +229,58 @@ export function lstmBackward(
           dPeepholes[units + j] += dForgetPre * cellBefore;
           dPeepholes[2 * units + j] += dOutputPre * cellState[idx];
         }
-        dCell[b * units + j] = dcBefore;
+        dCell[k] = dcBefore;
         dGates[g] = dInputPre;
         dGates[g + units] = dForgetPre;
         dGates[g + 2 * units] = dCandidatePre;
         dGates[g + 3 * units] = dOutputPre;
       }
     }
-    gatherStep(dGates, dGatesStep, t, batch, time, width);
-    const dGatesT = tf.tensor2d(dGatesStep, [batch, width]); // [batch, 4*units]
+    const dGatesT = tf.tensor2d(dGates.subarray(stepGates, stepGates + batch * width), [batch, width]); // [batch, 4*units]
     const dHiddenPrevT = tf.matMul(dGatesT, recurrentTransposed); // [batch, units]
     readInto(dHiddenPrevT, dHiddenRecurrent);
     dGatesT.dispose(); dHiddenPrevT.dispose();
   }
   recurrentTransposed.dispose();
 
-  const hiddenPrevHost = previousHiddenTransposed(hidden, forward.initialHidden, shape); // [units, batch*time]
-  const xHost = readPooled(saved.x); // [batch*time, inputSize]
-  const xTransposedHost = transposeHost(xHost, batch * time, inputSize, acquireBuffer(xHost.length)); // [inputSize, batch*time]
+  const hiddenPrevHost = previousHiddenTransposed(hidden, forward.initialHidden, shape); // [units, time*batch]
+  const inputTransposed = transposeHost(forward.input, batch * time, inputSize, acquireBuffer(forward.input.length)); // [inputSize, time*batch]
   const tensors = tf.tidy(() => {
-    const dGatesAll = tf.tensor2d(dGates, [batch * time, width]); // [batch*time, 4*units]
-    const hiddenPrevT = tf.tensor2d(hiddenPrevHost, [units, batch * time]); // [units, batch*time]
-    const xT = tf.tensor2d(xTransposedHost, [inputSize, batch * time]); // [inputSize, batch*time]
+    const dGatesAll = tf.tensor2d(dGates, [batch * time, width]); // [time*batch, 4*units]
+    const hiddenPrevT = tf.tensor2d(hiddenPrevHost, [units, batch * time]); // [units, time*batch]
+    const inputT = tf.tensor2d(inputTransposed, [inputSize, batch * time]); // [inputSize, time*batch]
     const kernelTransposed = transposeTensor(saved.kernel); // [4*units, inputSize]
     return {
-      x: tf.reshape(tf.matMul(dGatesAll, kernelTransposed), [batch, time, inputSize]) as tf.Tensor3D, // [batch, time, inputSize]
-      kernel: tf.matMul(xT, dGatesAll) as tf.Tensor2D, // [inputSize, 4*units]
+      xTimeMajor: tf.matMul(dGatesAll, kernelTransposed) as tf.Tensor2D, // [time*batch, inputSize]
+      kernel: tf.matMul(inputT, dGatesAll) as tf.Tensor2D, // [inputSize, 4*units]
       recurrentKernel: tf.matMul(hiddenPrevT, dGatesAll) as tf.Tensor2D, // [units, 4*units]
       bias: columnSums(dGatesAll), // [4*units]
     };
   });
   // The tensors above are computed (cpu/wasm run kernels eagerly, webgl has uploaded its inputs).
-  releaseBuffers(dGates, hiddenPrevHost, xHost, xTransposedHost);
+  releaseBuffers(dGates, hiddenPrevHost, inputTransposed);
   return {
-    ...tensors,
+    x: timeMajorToInput(tensors.xTimeMajor, batch, time, inputSize),
+    kernel: tensors.kernel,
+    recurrentKernel: tensors.recurrentKernel,
+    bias: tensors.bias,
     peepholes: peepholes ? tf.tensor2d(Float32Array.from(dPeepholes), [3, units]) : undefined, // [3, units]
     initialHidden: dHiddenRecurrent,
     initialCell: dCell,
   };
 }
 
+/** A time-major [time*batch, n] gradient as the batch-major [batch, time, n] tensor; disposes the input. */
+export function timeMajorToInput(timeMajor: tf.Tensor2D, batch: number, time: number, width: number): tf.Tensor3D {
+  const host = readPooled(timeMajor); // [time*batch, width]
+  timeMajor.dispose();
+  const batchMajor = swapBatchTime(host, time, batch, width); // [batch*time, width]
+  const result = uploadPooled(batchMajor, [batch, time, width]) as tf.Tensor3D; // [batch, time, width]
+  releaseBuffers(host, batchMajor);
+  return result;
+}
+
 /** Hands a forward record's host buffers back to the pool; the record must not be used afterwards. */
 export function releaseLstmForward(forward: LstmForward): void {
-  releaseBuffers(forward.gates, forward.cellState, forward.tanhCell, forward.hidden);
+  releaseBuffers(forward.input, forward.gates, forward.cellState, forward.tanhCell, forward.hidden);
 }

@@ -4,8 +4,9 @@
  * Every recurrent variant here runs the same way: big matmuls (input projection, weight
  * gradients) go through tf ops, and the time loop keeps its per-step state in Float32Array
  * buffers on the host, moving one [batch, gates*units] block in and out of the backend per
- * step. Buffers are batch-major, row (b*time + t), exactly the memory order of a
- * [batch, time, n] tensor, so outputs and input gradients need no transposes.
+ * step. Host buffers are TIME-major, row (t*batch + b), so each step's block is one contiguous
+ * [batch, n] range that uploads without a gather; tensors at the API are batch-major
+ * [batch, time, n], reordered once on the way in and out (swapBatchTime).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { RecurrentKind } from '../config.ts';
@@ -62,11 +63,10 @@ export interface RecurrentTrace {
 }
 
 /**
- * The tensors a backward pass reads, saved through customGrad's save() so they outlive the
- * caller's forward tidy (x may be an intermediate such as the previous layer's output).
+ * The weights a backward pass reads, saved through customGrad's save() so they outlive the
+ * caller's forward tidy (x itself is kept as a host copy in the forward record).
  */
 export interface BackwardInputs {
-  x: tf.Tensor3D; // [batch, time, inputSize]
   kernel: tf.Tensor2D; // [inputSize, gates*units]
   recurrentKernel: tf.Tensor2D; // [units, gates*units]
 }
@@ -106,6 +106,27 @@ export function readAll(tensor: tf.Tensor): Float32Array {
  * [batch*time, units] matrices the weight gradients need.
  */
 export function transposeHost(src: Float32Array, rows: number, cols: number, dst: Float32Array = new Float32Array(rows * cols)): Float32Array {
+  transposeInto(src, rows, cols, dst, rows, 0);
+  return dst;
+}
+
+/**
+ * The [units, time*batch] matrix of previous hidden states h_{t-1} (h_{-1} = initial state),
+ * columns in the (t*batch + b) row order of the time-major gate gradients, ready for
+ * dRecurrentKernel = hiddenPrevT · dGates as one plain matMul. Pooled: release after use.
+ */
+export function previousHiddenTransposed(hidden: Float32Array, initialHidden: Float32Array, shape: RunShape): Float32Array {
+  const { batch, time, units } = shape;
+  const rows = batch * time;
+  const dst = acquireBuffer(units * rows); // fully written below
+  // time-major, so the previous states are [h_{-1}; h_0 … h_{T-2}]: two contiguous blocks
+  transposeInto(initialHidden, batch, units, dst, rows, 0);
+  transposeInto(hidden.subarray(0, (time - 1) * batch * units), (time - 1) * batch, units, dst, rows, batch);
+  return dst;
+}
+
+/** Writes the transpose of a row-major [rows, cols] matrix into dst: dst[c*dstStride + dstOffset + r] = src[r*cols + c]. */
+function transposeInto(src: Float32Array, rows: number, cols: number, dst: Float32Array, dstStride: number, dstOffset: number): void {
   const block = 32;
   for (let r0 = 0; r0 < rows; r0 += block) {
     const r1 = Math.min(rows, r0 + block);
@@ -113,39 +134,24 @@ export function transposeHost(src: Float32Array, rows: number, cols: number, dst
       const c1 = Math.min(cols, c0 + block);
       for (let r = r0; r < r1; r++) {
         const rowOffset = r * cols;
-        for (let c = c0; c < c1; c++) dst[c * rows + r] = src[rowOffset + c];
+        for (let c = c0; c < c1; c++) dst[c * dstStride + dstOffset + r] = src[rowOffset + c];
       }
     }
   }
-  return dst;
 }
 
 /**
- * The [units, batch*time] matrix of previous hidden states h_{t-1} (h_{-1} = initial state),
- * columns in the (b*time + t) row order of the gate gradients, ready for
- * dRecurrentKernel = hiddenPrevT · dGates as one plain matMul. Pooled: release after use.
+ * Reorders [outer, inner, width] into [inner, outer, width]: batch-major → time-major with
+ * (outer, inner) = (batch, time), and back with (time, batch). dst defaults to a pooled buffer.
  */
-export function previousHiddenTransposed(hidden: Float32Array, initialHidden: Float32Array, shape: RunShape): Float32Array {
-  const { batch, time, units } = shape;
-  const rows = batch * time;
-  const dst = acquireBuffer(units * rows); // fully written below
-  for (let b = 0; b < batch; b++) {
-    for (let t = 0; t < time; t++) {
-      const column = b * time + t;
-      const src = t === 0 ? initialHidden : hidden;
-      const srcOffset = t === 0 ? b * units : (b * time + t - 1) * units;
-      for (let j = 0; j < units; j++) dst[j * rows + column] = src[srcOffset + j];
+export function swapBatchTime(src: Float32Array, outer: number, inner: number, width: number, dst: Float32Array = acquireBuffer(outer * inner * width)): Float32Array {
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const from = (o * inner + i) * width;
+      dst.set(src.subarray(from, from + width), (i * outer + o) * width);
     }
   }
   return dst;
-}
-
-/** Copies the rows of step t (one per batch element) of a batch-major [batch*time, width] buffer. */
-export function gatherStep(src: Float32Array, dst: Float32Array, t: number, batch: number, time: number, width: number): void {
-  for (let b = 0; b < batch; b++) {
-    const from = (b * time + t) * width;
-    dst.set(src.subarray(from, from + width), b * width);
-  }
 }
 
 /** Splits a [rows, blocks*units] buffer into `blocks` separate [rows, units] buffers. */

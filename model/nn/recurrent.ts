@@ -30,6 +30,7 @@ import {
   readAll,
   readPooled,
   releaseBuffers,
+  swapBatchTime,
   takeRows,
   splitBlocks,
   type BackwardInputs,
@@ -147,27 +148,23 @@ function validate(p: RecurrentParams, x: tf.Tensor, initial: RecurrentState | un
 function packOutputs(hidden: Float32Array, cellState: Float32Array | undefined, batch: number, time: number, units: number): Float32Array {
   const parts = cellState ? 2 : 1;
   const packed = acquireBuffer((batch * time + parts * batch) * units); // every element written below
-  packed.set(hidden.subarray(0, batch * time * units));
-  for (let b = 0; b < batch; b++) {
-    const last = (b * time + time - 1) * units;
-    packed.set(hidden.subarray(last, last + units), (batch * time + b) * units);
-    if (cellState) packed.set(cellState.subarray(last, last + units), (batch * time + batch + b) * units);
-  }
+  swapBatchTime(hidden, time, batch, units, packed); // time-major host → batch-major output rows
+  const last = (time - 1) * batch * units; // the final step's [batch, units] block
+  packed.set(hidden.subarray(last, last + batch * units), batch * time * units);
+  if (cellState) packed.set(cellState.subarray(last, last + batch * units), (batch * time + batch) * units);
   return packed;
 }
 
 /**
- * Splits the gradient of the packed tensor into dLoss/dh_t for every step (the h_T rows folded
- * into the last step; pooled, release after use) and, for the LSTM, dLoss/dc_T.
+ * Splits the gradient of the packed tensor into dLoss/dh_t for every step, time-major (the h_T
+ * rows folded into the last step; pooled, release after use) and, for the LSTM, dLoss/dc_T.
  */
 function unpackGradient(packedGrad: Float32Array, hasCell: boolean, batch: number, time: number, units: number): { dHidden: Float32Array; dFinalCell?: Float32Array } {
-  const dHidden = acquireBuffer(batch * time * units); // fully written by the set below
-  dHidden.set(packedGrad.subarray(0, batch * time * units));
-  for (let b = 0; b < batch; b++) {
-    const last = (b * time + time - 1) * units;
-    const from = (batch * time + b) * units;
-    for (let j = 0; j < units; j++) dHidden[last + j] += packedGrad[from + j];
-  }
+  // batch-major output rows → time-major [time*batch, units]; fully written
+  const dHidden = swapBatchTime(packedGrad.subarray(0, batch * time * units), batch, time, units);
+  const last = (time - 1) * batch * units;
+  const finalRows = batch * time * units;
+  for (let k = 0; k < batch * units; k++) dHidden[last + k] += packedGrad[finalRows + k];
   const dFinalCell = hasCell ? packedGrad.slice((batch * time + batch) * units, (batch * time + 2 * batch) * units) : undefined;
   return { dHidden, dFinalCell };
 }
@@ -187,11 +184,6 @@ function uploadPacked(buffer: Float32Array, rows: number, units: number): tf.Ten
   return tensor;
 }
 
-/** The state after the last step of a [batch, time, units] output: its last slice. */
-function lastStep(sequence: tf.Tensor3D, step: number): tf.Tensor2D {
-  const [batch, , units] = sequence.shape;
-  return tf.reshape(tf.slice(sequence, [0, step, 0], [batch, 1, units]), [batch, units]); // [batch, units]
-}
 
 /**
  * Runs one recurrent layer over x [batch, time, inputSize] from `initial` (zeros if omitted).
@@ -209,7 +201,7 @@ export function runRecurrent(p: RecurrentParams, x: tf.Tensor3D, initial?: Recur
       const op = tf.customGrad((...args) => {
         const [xIn, kernel, recurrentKernel, bias, recurrentBias, h0In] = args as tf.Tensor[];
         const save = args[6] as tf.GradSaveFunc;
-        save([xIn, kernel, recurrentKernel]);
+        save([kernel, recurrentKernel]);
         const forward = gruForward(
           xIn as tf.Tensor3D,
           {
@@ -245,7 +237,7 @@ export function runRecurrent(p: RecurrentParams, x: tf.Tensor3D, initial?: Recur
       const [xIn, kernel, recurrentKernel, bias] = tensors;
       const peepholes = p.peepholes ? tensors[4] : undefined;
       const [h0In, c0In] = tensors.slice(tensors.length - 2);
-      save([xIn, kernel, recurrentKernel]);
+      save([kernel, recurrentKernel]);
       const forward = lstmForward(
         xIn as tf.Tensor3D,
         {
@@ -276,7 +268,7 @@ export function runRecurrent(p: RecurrentParams, x: tf.Tensor3D, initial?: Recur
 }
 
 function savedInputs(saved: tf.Tensor[]): BackwardInputs {
-  return { x: saved[0] as tf.Tensor3D, kernel: saved[1] as tf.Tensor2D, recurrentKernel: saved[2] as tf.Tensor2D };
+  return { kernel: saved[0] as tf.Tensor2D, recurrentKernel: saved[1] as tf.Tensor2D };
 }
 
 /**
@@ -290,7 +282,9 @@ export function inspectRecurrent(p: RecurrentParams, x: tf.Tensor3D, initial?: R
   const [batch, time] = x.shape;
   const units = p.units;
   const rows = batch * time;
-  const seq = (data: Float32Array) => tf.tensor3d(data, [batch, time, units]); // [batch, time, units]
+  // host buffers are time-major; every trace tensor gets its own batch-major copy
+  const seq = (timeMajor: Float32Array) => tf.tensor3d(swapBatchTime(timeMajor, time, batch, units, new Float32Array(rows * units)), [batch, time, units]); // [batch, time, units]
+  const finalRows = (timeMajor: Float32Array) => tf.tensor2d(timeMajor.slice((time - 1) * batch * units, rows * units), [batch, units]); // [batch, units]
   const h0 = initial ? readAll(initial.hidden) : new Float32Array(batch * units);
   if (p.kind === 'gru') {
     const forward = gruForward(x, {
@@ -300,12 +294,13 @@ export function inspectRecurrent(p: RecurrentParams, x: tf.Tensor3D, initial?: R
       recurrentBias: p.recurrentBias as tf.Tensor as tf.Tensor1D,
     }, h0);
     const [resetGate, updateGate, candidate] = splitBlocks(forward.gates, rows, 3, units);
-    const output = seq(forward.hidden);
-    return {
-      output,
-      final: { hidden: tf.tidy(() => lastStep(output, time - 1)) },
-      trace: { hidden: seq(forward.hidden.slice()), resetGate: seq(resetGate), updateGate: seq(updateGate), candidate: seq(candidate) },
+    const result: RecurrentInspection = {
+      output: seq(forward.hidden),
+      final: { hidden: finalRows(forward.hidden) },
+      trace: { hidden: seq(forward.hidden), resetGate: seq(resetGate), updateGate: seq(updateGate), candidate: seq(candidate) },
     };
+    releaseGruForward(forward);
+    return result;
   }
   const c0 = initial?.cellState ? readAll(initial.cellState) : new Float32Array(batch * units);
   const forward = lstmForward(x, {
@@ -315,18 +310,18 @@ export function inspectRecurrent(p: RecurrentParams, x: tf.Tensor3D, initial?: R
     peepholes: p.peepholes as tf.Tensor as tf.Tensor2D | undefined,
   }, h0, c0);
   const [inputGate, forgetGate, candidate, outputGate] = splitBlocks(forward.gates, rows, 4, units);
-  const output = seq(forward.hidden);
-  const cellState = seq(forward.cellState);
-  return {
-    output,
-    final: { hidden: tf.tidy(() => lastStep(output, time - 1)), cellState: tf.tidy(() => lastStep(cellState, time - 1)) },
+  const result: RecurrentInspection = {
+    output: seq(forward.hidden),
+    final: { hidden: finalRows(forward.hidden), cellState: finalRows(forward.cellState) },
     trace: {
-      cellState,
-      hidden: seq(forward.hidden.slice()),
+      cellState: seq(forward.cellState),
+      hidden: seq(forward.hidden),
       inputGate: seq(inputGate),
       forgetGate: seq(forgetGate),
       outputGate: seq(outputGate),
       candidate: seq(candidate),
     },
   };
+  releaseLstmForward(forward);
+  return result;
 }

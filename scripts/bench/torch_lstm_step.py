@@ -5,7 +5,9 @@ softmax cross-entropy. Same shapes as /work/shared/docs/lstm-bench.md.
 
   /usr/bin/python3 scripts/bench/torch_lstm_step.py [--steps 10] [--layers 1 2] [--threads 2]
 
-Prints one JSON line per layer count: {"layers": n, "ms_per_step": median, ...}.
+Prints one JSON line per layer count: {"layers": n, "ms_per_step": median wall, "cpu_ms_per_step": median
+process CPU time (all threads), ...}. On this shared 2-core machine 2 OpenMP threads collapse when another
+job holds a core; compare with --threads 1 too.
 Speed depends on the BLAS behind Debian's libblas.so.3 alternative: the reference libblas3 is
 ~10x slower than OpenBLAS (the `blas` field reports which library the process mapped).
 """
@@ -49,12 +51,13 @@ def bench(layers, steps, batch=32, time_steps=100, features=39, units=256, class
 
     for _ in range(3):
         step()
-    times = []
+    times, cpu_times = [], []
     for _ in range(steps):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         step()
         times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times), min(times)
+        cpu_times.append((time.process_time() - c0) * 1000)
+    return statistics.median(times), min(times), statistics.median(cpu_times)
 
 
 def main():
@@ -65,10 +68,11 @@ def main():
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     for layers in args.layers:
-        median, best = bench(layers, args.steps)
+        median, best, cpu = bench(layers, args.steps)
         print(json.dumps({'impl': 'torch.nn.LSTM', 'torch': torch.__version__, 'threads': torch.get_num_threads(),
                           'blas': mapped_blas(), 'layers': layers, 'units': 256, 'batch': 32, 'time': 100,
-                          'features': 39, 'steps': args.steps, 'ms_per_step': round(median, 2), 'min_ms': round(best, 2)}))
+                          'features': 39, 'steps': args.steps, 'ms_per_step': round(median, 2), 'min_ms': round(best, 2),
+                          'cpu_ms_per_step': round(cpu, 2)}))
 
 
 if __name__ == '__main__':
