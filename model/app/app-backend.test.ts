@@ -171,3 +171,34 @@ test('a crash mid-recording loses nothing: the .part file becomes a recording an
     await second.dispose();
   }
 });
+
+test('worker engine: a crash mid-recording is reported, the engine restarts, and the recording still ends with the offline text', { skip }, async () => {
+  const userData = freshUserData();
+  const backend = await createAppBackend({ userDataDir: userData, bundledModelDir: DIGITS_MODEL, engine: 'worker', engineOptions: { backend: 'wasm' } });
+  const states: string[] = [];
+  backend.subscribe((e) => {
+    if (e.type === 'status') states.push(`${e.status.state}:${e.status.restarts}`);
+  });
+  try {
+    await backend.setSettings({ ...(await backend.getSettings()), decoding: { mode: 'digits', customVocabulary: '', beam: 8 } });
+    const samples = fsddSamples(9, 'nicolas', 1).samples16k;
+    const half = Math.floor(samples.length / 2);
+    const { sessionId } = await backend.startRecording();
+    await backend.pushAudio(sessionId, samples.slice(0, half));
+    await backend.simulateEngineCrash();
+    const update = await backend.pushAudio(sessionId, samples.slice(half));
+    assert.ok(update.inspection.steps > 0);
+    const { transcript, inspection } = await backend.stopRecording(sessionId);
+    const offline = await backend.inspectTranscript(sessionId);
+    assert.equal(inspection.steps, offline.steps, 'the replayed stream covers the whole recording');
+    assert.equal(transcript.text, 'nine');
+    assert.deepEqual([...(await backend.getAudio(sessionId))], [...samples]);
+    const status = await backend.getStatus();
+    assert.equal(status.restarts, 1);
+    assert.equal(status.state, 'ready');
+    assert.equal(status.activeModel?.id, BUNDLED_MODEL_ID, 'the model is loaded again after the restart');
+    assert.deepEqual(states.filter((s) => !s.startsWith('ready:0')), ['crashed:0', 'restarting:1', 'ready:1']);
+  } finally {
+    await backend.dispose();
+  }
+});

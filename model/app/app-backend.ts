@@ -21,7 +21,7 @@ import type {
   TranscriptDTO,
 } from '../../electron/contract.ts';
 import type { EngineDecoding, EngineInspection, EngineStatusResult, EngineTranscript } from '../engine/engine-protocol.ts';
-import { EngineHost, type EngineMode } from './engine-host.ts';
+import { EngineHost, type EngineCall, type EngineMode } from './engine-host.ts';
 import { Library } from './library.ts';
 import { scanModels, type RegisteredModel } from './models-registry.ts';
 import { appPaths, checkId, newId, type AppPaths } from './paths.ts';
@@ -141,9 +141,9 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
     engineOptions: options.engineOptions,
     onState: () => emit({ type: 'status', status: status() }),
     // After every (re)start: learn the backend, load the active model again.
-    onStarted: async () => {
-      engineStatus = await host.call('status');
-      await loadActiveModel();
+    onStarted: async (call) => {
+      engineStatus = await call('status');
+      await loadActiveModel(call);
     },
   });
 
@@ -163,7 +163,7 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
   }
 
   /** Loads settings.activeModelId (or the first model when that one is gone) into the engine. */
-  async function loadActiveModel(): Promise<void> {
+  async function loadActiveModel(call: EngineCall = (m, ...a) => host.call(m, ...a)): Promise<void> {
     registry = scanModels(paths.bundledModelDir, paths.modelsDir);
     const chosen = findModel(settings.activeModelId) ?? registry.models[0];
     if (!chosen) {
@@ -172,7 +172,7 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
       return;
     }
     try {
-      await host.call('loadModel', chosen.dir);
+      await call('loadModel', chosen.dir);
       activeModel = chosen.info;
       modelError = null;
     } catch (error) {

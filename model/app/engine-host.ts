@@ -7,12 +7,14 @@
  */
 import { Worker } from 'node:worker_threads';
 import {
-  collectTransferables,
   deserializeError,
   type EngineMethod,
   type EngineMethods,
   type EngineResponse,
 } from '../engine/engine-protocol.ts';
+
+/** Sends one request to the engine. */
+export type EngineCall = <M extends EngineMethod>(method: M, ...args: EngineMethods[M]['args']) => Promise<EngineMethods[M]['result']>;
 
 export type EngineMode = 'worker' | 'in-process';
 export type HostState = 'starting' | 'ready' | 'crashed' | 'restarting';
@@ -25,8 +27,11 @@ export interface EngineHostOptions {
   engineOptions?: { backend?: string; wasmDir?: string };
   /** Called on every state change (and with the crash reason). */
   onState?: (state: HostState, detail: { restarts: number; reason?: string }) => void;
-  /** Replays what must survive a restart (loading the model); called after every (re)start. */
-  onStarted?: () => Promise<void>;
+  /**
+   * Replays what must survive a restart (loading the model); called after every (re)start with
+   * a `call` that reaches the new engine before the state turns 'ready' (other callers wait).
+   */
+  onStarted?: (call: EngineCall) => Promise<void>;
 }
 
 /** Whatever can serve engine requests. */
@@ -88,7 +93,9 @@ class WorkerTransport implements Transport {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, method, args }, collectTransferables(args));
+      // Arguments are copied, not transferred: the caller may still use its buffers (the renderer's
+      // chunk, the test's samples); results come back transferred.
+      this.worker.postMessage({ id, method, args });
     });
   }
 
@@ -144,7 +151,9 @@ export class EngineHost {
       const worker = spawnWorker(this.options.workerPath ?? defaultWorkerPath(), this.options.engineOptions ?? {});
       this.transport = new WorkerTransport(worker, (reason) => this.crashed(reason));
     }
-    await this.options.onStarted?.();
+    const transport = this.transport;
+    const startupCall: EngineCall = async (method, ...args) => (await transport.call(method, args)) as never;
+    await this.options.onStarted?.(startupCall);
     if (!this.disposed) this.setState('ready');
   }
 
@@ -164,7 +173,8 @@ export class EngineHost {
   /** Sends one request; waits for a (re)start in progress first. */
   async call<M extends EngineMethod>(method: M, ...args: EngineMethods[M]['args']): Promise<EngineMethods[M]['result']> {
     if (this.disposed) throw new Error('the engine host was disposed');
-    if (!this.transport) await (this.starting ?? this.start());
+    // Until the (re)started engine has its model back, requests wait rather than overtake it.
+    if (this.state !== 'ready') await (this.starting ?? this.start());
     if (!this.transport) throw new EngineCrashedError(this.lastCrash ?? 'not started');
     return (await this.transport.call(method, args)) as EngineMethods[M]['result'];
   }

@@ -169,7 +169,8 @@ export class Engine {
       stepSeconds: r.model.stepSeconds,
       steps: update.steps,
       classes: this.classes(r),
-      logProbs: update.logProbs,
+      // A copy: the session keeps its own for the final decode, and the worker transfers (detaches) results.
+      logProbs: update.logProbs.slice(),
       features: features.data,
       featureFrames: features.frames,
       featureDim: features.dim,
