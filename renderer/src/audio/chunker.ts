@@ -67,7 +67,8 @@ export class StreamResampler {
       out.push(buffer[index] * (1 - weight) + buffer[index + 1] * weight);
       this.position += this.step;
     }
-    const keepFrom = Math.floor(this.position);
+    // The next output can lie beyond this buffer (a step is ~3 samples): drop only what exists.
+    const keepFrom = Math.min(Math.floor(this.position), buffer.length);
     this.history = buffer.slice(keepFrom);
     this.position -= keepFrom;
     return Float32Array.from(out);

@@ -1,0 +1,58 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { colourOf, legendGradient, luminance, symmetricLimit, writeColour } from './colour-scales.ts';
+
+test('diverging scale: −limit is blue, 0 is (near) white, +limit is red, symmetric in lightness', () => {
+  const [r0, g0, b0] = colourOf('diverging', -2, 2);
+  assert.ok(b0 > r0 + 100, `−limit should be blue, got ${[r0, g0, b0]}`);
+  const [r1, g1, b1] = colourOf('diverging', 2, 2);
+  assert.ok(r1 > b1 + 100, `+limit should be red, got ${[r1, g1, b1]}`);
+  const middle = colourOf('diverging', 0, 2);
+  assert.ok(middle.every((c) => c >= 240), `0 should be near white, got ${middle}`);
+  // Equal magnitudes are equally far from white (similar luminance), whatever the sign.
+  for (const v of [0.25, 0.5, 1, 1.5]) {
+    const difference = Math.abs(luminance(colourOf('diverging', v, 2)) - luminance(colourOf('diverging', -v, 2)));
+    assert.ok(difference < 40, `luminance of ±${v} differs by ${difference}`);
+  }
+});
+
+test('diverging scale clamps outside ±limit and treats NaN as the low end, never throwing', () => {
+  assert.deepEqual(colourOf('diverging', 100, 1), colourOf('diverging', 1, 1));
+  assert.deepEqual(colourOf('diverging', -100, 1), colourOf('diverging', -1, 1));
+  assert.deepEqual(colourOf('diverging', Number.NaN, 1), colourOf('diverging', -1, 1));
+  // A zero limit (an all-zero matrix) must not divide by zero into NaN colours.
+  assert.deepEqual(colourOf('diverging', 0, 0), colourOf('diverging', 0, 1));
+});
+
+test('sequential scale: luminance rises monotonically from 0 to 1 (viridis) and clamps', () => {
+  let previous = -Infinity;
+  for (let i = 0; i <= 100; i++) {
+    const value = luminance(colourOf('sequential', i / 100));
+    assert.ok(value >= previous - 1e-9, `luminance fell at ${i / 100}: ${previous} → ${value}`);
+    previous = value;
+  }
+  assert.deepEqual(colourOf('sequential', 0), [68, 1, 84]);
+  assert.deepEqual(colourOf('sequential', 1), [253, 231, 37]);
+  assert.deepEqual(colourOf('sequential', 1.7), colourOf('sequential', 1));
+  assert.deepEqual(colourOf('sequential', -0.3), colourOf('sequential', 0));
+});
+
+test('writeColour writes three bytes at the offset and nothing else', () => {
+  const out = new Uint8ClampedArray(8).fill(7);
+  writeColour('sequential', 1, 1, out, 4);
+  assert.deepEqual([...out], [7, 7, 7, 7, 253, 231, 37, 7]);
+});
+
+test('symmetricLimit is the largest magnitude, floored for silent matrices', () => {
+  assert.equal(symmetricLimit(Float32Array.from([0.5, -3, 2])), 3);
+  assert.equal(symmetricLimit(new Float32Array(4)), 1e-3);
+  assert.equal(symmetricLimit(new Float32Array(0), 0.5), 0.5);
+});
+
+test('legend gradients list their stops from 0% to 100%', () => {
+  for (const kind of ['diverging', 'sequential'] as const) {
+    const gradient = legendGradient(kind);
+    assert.match(gradient, /^rgb\(\d+,\d+,\d+\) 0\.0%/);
+    assert.match(gradient, /100\.0%$/);
+  }
+});
