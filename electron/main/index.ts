@@ -1,0 +1,78 @@
+/**
+ * Electron main process: one window, the app backend (library, settings, recordings) with the
+ * engine in a single worker_threads worker, and IPC that validates every message. Main never
+ * loads tfjs itself (scripts/build-app.mjs fails the build if the main bundle contains it).
+ */
+import { app, BrowserWindow, ipcMain, session, type WebContents } from 'electron';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createAppBackend, type AppBackend } from '../../model/app/app-backend.ts';
+import { forwardEvents, registerIpc } from './ipc.ts';
+import { installMenu } from './menu.ts';
+import { mainPaths } from './paths.ts';
+import { lockDownContents, secureSession } from './security.ts';
+import { createMainWindow } from './window.ts';
+
+// out/main/index.js → out/
+const outDir = dirname(dirname(fileURLToPath(import.meta.url)));
+const paths = mainPaths(outDir, app.isPackaged, process.resourcesPath, app.getAppPath());
+
+let window: BrowserWindow | null = null;
+let backend: AppBackend | null = null;
+
+function unpacked(path: string): string {
+  // Files listed in electron-builder's asarUnpack live beside the archive, in app.asar.unpacked.
+  return path.replace(/app\.asar([\\/])/, 'app.asar.unpacked$1');
+}
+
+async function start(): Promise<void> {
+  secureSession(session.defaultSession, () => paths.pagePrefix);
+  installMenu(!app.isPackaged);
+  window = createMainWindow(paths);
+  window.on('closed', () => {
+    window = null;
+  });
+
+  const wasmDir = app.isPackaged
+    ? unpacked(join(app.getAppPath(), 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist'))
+    : undefined;
+  backend = await createAppBackend({
+    userDataDir: app.getPath('userData'),
+    bundledModelDir: paths.bundledModelDir,
+    engine: 'worker',
+    workerPath: paths.engineWorker,
+    engineOptions: { wasmDir },
+  });
+  registerIpc({
+    ipcMain,
+    backend,
+    trusted: () => ({ webContentsId: window && !window.isDestroyed() ? window.webContents.id : null, pagePrefix: paths.pagePrefix }),
+  });
+  forwardEvents(backend.subscribe, () => (window && !window.isDestroyed() ? window.webContents : null));
+}
+
+if (!app.requestSingleInstanceLock()) {
+  // Another instance owns userData (recordings in progress): hand over to it and leave.
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (!window) return;
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+  // Every web contents, including any created later, gets the navigation and window locks.
+  app.on('web-contents-created', (_event, contents: WebContents) => lockDownContents(contents, () => paths.pagePrefix));
+  app.whenReady().then(start).catch((error: Error) => {
+    console.error(`CellScribe failed to start: ${error.stack ?? error.message}`);
+    app.exit(1);
+  });
+  app.on('window-all-closed', () => app.quit());
+  let disposed = false;
+  app.on('before-quit', (event) => {
+    if (disposed || !backend) return;
+    // Stop the engine cleanly first (open recordings keep their .part files either way).
+    event.preventDefault();
+    disposed = true;
+    void backend.dispose().finally(() => app.quit());
+  });
+}
