@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type MouseEvent } from 'react';
 import type { LayerTraceDTO } from '../../../electron/contract.ts';
 import { play, type Playback } from '../audio/playback.ts';
-import { symmetricLimit } from '../inspect/colour-scales.ts';
+import { robustLimit } from '../inspect/colour-scales.ts';
 import { drawCtcLane, drawImageLane, drawTimeAxis, drawWaveform } from '../inspect/draw-lanes.ts';
 import { featurePixels, heatmapPixels, HEATMAP_LANES, mostLikelyClasses, stepAt, type HeatmapLane } from '../inspect/timeline-data.ts';
 import { timelineStore, type TimelineSnapshot } from '../inspect/timeline-store.ts';
@@ -79,8 +79,9 @@ export function Timeline({ visible, layer, sortKey, lanes }: Props) {
       const units = trace.units;
       const steps = Math.floor(matrix.length / Math.max(units, 1));
       const order = unitOrder(matrix, steps, units, sortKey);
-      // h is tanh(c)·o, so it lives in ±1; c is unbounded and is scaled to its own extent.
-      const limit = lane.scale === 'diverging' ? (lane.id === 'h' ? 1 : symmetricLimit(matrix)) : 1;
+      // h is tanh(c)·o, so it lives in ±1; c is unbounded and is scaled to its own spread
+      // (98th percentile of |c|; the few larger values saturate).
+      const limit = lane.scale === 'diverging' ? (lane.id === 'h' ? 1 : robustLimit(matrix)) : 1;
       newLimits[lane.id] = limit;
       drawImageLane(canvas, heatmapPixels(matrix, steps, units, order, lane.scale, limit), steps, units, steps * inspection.stepSeconds, duration);
       canvas.dataset.frames = String(steps);

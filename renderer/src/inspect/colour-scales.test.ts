@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { colourOf, legendGradient, luminance, symmetricLimit, writeColour } from './colour-scales.ts';
+import { colourOf, legendGradient, luminance, robustLimit, symmetricLimit, writeColour } from './colour-scales.ts';
 
 test('diverging scale: −limit is blue, 0 is (near) white, +limit is red, symmetric in lightness', () => {
   const [r0, g0, b0] = colourOf('diverging', -2, 2);
@@ -55,4 +55,16 @@ test('legend gradients list their stops from 0% to 100%', () => {
     assert.match(gradient, /^rgb\(\d+,\d+,\d+\) 0\.0%/);
     assert.match(gradient, /100\.0%$/);
   }
+});
+
+test('robustLimit ignores a few outliers: the 98th percentile of |value|', () => {
+  const values = Float32Array.from({ length: 1000 }, (_, i) => ((i % 2 ? 1 : -1) * (i % 100)) / 100); // |v| in 0..0.99
+  values[3] = 50;
+  values[7] = -60;
+  const limit = robustLimit(values);
+  const sorted = [...values].map(Math.abs).sort((a, b) => a - b);
+  assert.equal(limit, sorted[Math.floor(0.98 * 999)]);
+  assert.ok(limit < 1, `outliers ignored, got ${limit}`);
+  assert.equal(robustLimit(new Float32Array(10)), 1e-3);
+  assert.equal(robustLimit(new Float32Array(0)), 1e-3);
 });

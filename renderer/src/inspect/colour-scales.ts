@@ -88,3 +88,19 @@ export function symmetricLimit(values: Float32Array, floor = 1e-3): number {
 export function luminance([r, g, b]: Rgb): number {
   return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }
+
+/**
+ * A symmetric range that ignores the few largest magnitudes: the `quantile` of |value| (at least
+ * `floor`). The cell state is unbounded and a handful of integrator units can reach ±50 while the
+ * rest stay within ±2; scaling to the maximum would paint almost everything white.
+ */
+export function robustLimit(values: Float32Array, quantile = 0.98, floor = 1e-3): number {
+  if (values.length === 0) return floor;
+  // Sort a strided sample at most 20k long: exact for small matrices, cheap for long recordings.
+  const stride = Math.max(1, Math.floor(values.length / 20_000));
+  const sample = new Float32Array(Math.ceil(values.length / stride));
+  for (let i = 0, j = 0; i < values.length; i += stride, j++) sample[j] = Math.abs(values[i]);
+  sample.sort();
+  const index = Math.min(sample.length - 1, Math.floor(quantile * (sample.length - 1)));
+  return Math.max(sample[index], floor);
+}
