@@ -11,7 +11,9 @@ export function createMainWindow(paths: MainPaths): BrowserWindow {
     show: false,
     title: 'CellScribe',
     webPreferences: {
-      preload: paths.preload,
+      // Reviewed: the preload exposes exactly AppApi through contextBridge and never ipcRenderer
+      // (electron/preload/api.ts, tested in api.test.ts), hence electronegativity's review flag is off here.
+      preload: paths.preload, /* eng-disable PRELOAD_JS_CHECK */
       // The page gets only window.api (contextBridge); it runs with no Node and in Chromium's sandbox.
       contextIsolation: true,
       sandbox: true,
@@ -24,6 +26,8 @@ export function createMainWindow(paths: MainPaths): BrowserWindow {
       webviewTag: false,
       navigateOnDragDrop: false,
       spellcheck: false,
+      // Middle-click must not open links in new windows (electronegativity AUXCLICK_JS_CHECK).
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   // Navigation, redirects and window.open are locked for every webContents in index.ts.
