@@ -13,6 +13,9 @@ import { mainPaths } from './paths.ts';
 import { lockDownContents, secureSession } from './security.ts';
 import { createMainWindow } from './window.ts';
 
+// Tests (e2e/electron-smoke.test.ts) point userData at a temp folder; must happen before 'ready'.
+if (process.env.CELLSCRIBE_USER_DATA) app.setPath('userData', process.env.CELLSCRIBE_USER_DATA);
+
 // out/main/index.js → out/
 const outDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const paths = mainPaths(outDir, app.isPackaged, process.resourcesPath, app.getAppPath());
