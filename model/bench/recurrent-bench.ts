@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import type { RecurrentKind } from '../config.ts';
-import { createRecurrentParams, recurrentParamList, runRecurrent, type RecurrentParams } from '../nn/recurrent.ts';
+import { createRecurrentParams, denseOverTime, recurrentParamList, runRecurrent, type RecurrentParams } from '../nn/recurrent.ts';
 
 export interface TrainStepOptions {
   layers: 1 | 2;
@@ -24,43 +24,14 @@ export interface TrainStepOptions {
   /** Recurrent cell; LSTM unless given. */
   kind?: RecurrentKind;
   /**
-   * Dense head gradient: 'custom' (one plain matMul per gradient, explicit transposes) or
-   * 'autograd' (tf's matMul gradient, which uses the slow transposed-matMul kernels on wasm).
+   * Dense head: 'custom' = denseOverTime from nn/recurrent.ts (plain matMuls in its gradient) or
+   * 'autograd' = tf.matMul + tf.add (tf's matMul gradient uses the slow transposed-matMul kernels on wasm).
    */
   head?: 'custom' | 'autograd';
 }
 
 const CLASSES = 29;
 let benchCounter = 0;
-
-/**
- * Time-distributed dense layer x [batch, time, units] · W [units, classes] + b with a gradient
- * that uses only plain matMuls (transposes done explicitly), so it stays fast on wasm.
- */
-function denseSequence(x: tf.Tensor3D, kernel: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor3D {
-  const [batch, time, units] = x.shape;
-  const classes = kernel.shape[1];
-  const op = tf.customGrad((...args) => {
-    const [xIn, kernelIn, biasIn] = args as tf.Tensor[];
-    const save = args[3] as tf.GradSaveFunc;
-    const x2d = tf.reshape(xIn, [batch * time, units]); // [batch*time, units]
-    save([x2d, kernelIn as tf.Tensor2D]);
-    const logits = tf.fused.matMul({ a: x2d as tf.Tensor2D, b: kernelIn as tf.Tensor2D, bias: biasIn }); // [batch*time, classes]
-    return {
-      value: tf.reshape(logits, [batch, time, classes]) as tf.Tensor3D, // [batch, time, classes]
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xSaved, kernelSaved] = saved;
-        const dy2d = tf.reshape(dy, [batch * time, classes]) as tf.Tensor2D; // [batch*time, classes]
-        return [
-          tf.reshape(tf.matMul(dy2d, tf.transpose(kernelSaved)), [batch, time, units]), // [batch, time, units]
-          tf.matMul(tf.transpose(xSaved), dy2d), // [units, classes]
-          tf.sum(dy2d, 0), // [classes]
-        ];
-      },
-    };
-  });
-  return op(x, kernel, bias) as tf.Tensor3D;
-}
 
 interface Model {
   layers: RecurrentParams[];
@@ -85,7 +56,7 @@ function loss(model: Model, x: tf.Tensor3D, labels: tf.Tensor2D, head: 'custom' 
   let h = x;
   for (const layer of model.layers) h = runRecurrent(layer, h).output; // [batch, time, units]
   const logits = head === 'custom'
-    ? denseSequence(h, model.kernel as tf.Tensor as tf.Tensor2D, model.bias as tf.Tensor as tf.Tensor1D) // [batch, time, classes]
+    ? denseOverTime(h, model.kernel, model.bias) // [batch, time, classes]
     : tf.add(tf.matMul(tf.reshape(h, [-1, h.shape[2]]), model.kernel), model.bias); // [batch*time, classes]
   const flat = tf.reshape(logits, [-1, CLASSES]); // [batch*time, classes]
   const logProbs = tf.logSoftmax(flat); // [batch*time, classes]

@@ -12,6 +12,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import type { RecurrentKind } from '../config.ts';
 import {
   createRecurrentParams,
+  denseOverTime,
   inspectRecurrent,
   recurrentParamList,
   runRecurrent,
@@ -276,6 +277,21 @@ describe('finite differences, chunking, init and errors on cpu', () => {
       disposeParams(p);
     });
   }
+
+  test('denseOverTime: values and gradients equal tf.matMul + tf.add under autograd', () => {
+    const x = tf.randomNormal([3, 4, 5], 0, 1, 'float32', 1) as tf.Tensor3D;
+    const kernel = tf.randomNormal([5, 6], 0, 1, 'float32', 2) as tf.Tensor2D;
+    const bias = tf.randomNormal([6], 0, 1, 'float32', 3) as tf.Tensor1D;
+    const weights = tf.randomNormal([3, 4, 6], 0, 1, 'float32', 4);
+    const ours = (a: tf.Tensor, k: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(denseOverTime(a as tf.Tensor3D, k as tf.Tensor2D, b as tf.Tensor1D), weights)) as tf.Scalar;
+    const reference = (a: tf.Tensor, k: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.mul(tf.reshape(tf.add(tf.matMul(tf.reshape(a, [12, 5]), k), b), [3, 4, 6]), weights)) as tf.Scalar;
+    assertClose(values(ours(x, kernel, bias)), values(reference(x, kernel, bias)), 1e-5, 'value');
+    const gOurs = tf.grads(ours)([x, kernel, bias]);
+    const gRef = tf.grads(reference)([x, kernel, bias]);
+    ['dx', 'dKernel', 'dBias'].forEach((name, i) => assertClose(values(gOurs[i]), values(gRef[i]), 1e-5, name));
+    assert.throws(() => denseOverTime(x, tf.zeros([4, 6]) as tf.Tensor2D, bias), /expected kernel \[5, n\]/);
+  });
 
   test('padding at the end leaves the valid steps unchanged', () => {
     const p = createRecurrentParams('lstm', 3, 4, 5, uniqueName('pad'));

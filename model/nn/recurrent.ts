@@ -26,12 +26,14 @@ import { gruBackward, gruForward, releaseGruForward } from './gru.ts';
 import { lstmBackward, lstmForward, releaseLstmForward } from './lstm.ts';
 import {
   acquireBuffer,
+  columnSums,
   gateCount,
   readAll,
   readPooled,
   releaseBuffers,
   swapBatchTime,
   takeRows,
+  transposeTensor,
   splitBlocks,
   type BackwardInputs,
   type RecurrentParams,
@@ -324,4 +326,39 @@ export function inspectRecurrent(p: RecurrentParams, x: tf.Tensor3D, initial?: R
   };
   releaseLstmForward(forward);
   return result;
+}
+
+/**
+ * Time-distributed dense layer: x [batch, time, units] · kernel [units, outputs] + bias, as
+ * [batch, time, outputs]. Same values as tf.add(tf.matMul(x2d, kernel), bias), but its gradient
+ * uses plain matMuls with explicit transposes: tf's own matMul gradient runs transposeA/B
+ * matMul kernels, which on wasm made the 256→29 output layer cost ~30% of a whole LSTM
+ * training step (recurrent-bench --autograd-head).
+ */
+export function denseOverTime(x: tf.Tensor3D, kernel: tf.Tensor2D | tf.Variable, bias: tf.Tensor1D | tf.Variable): tf.Tensor3D {
+  const [batch, time, units] = x.shape;
+  if (kernel.rank !== 2 || kernel.shape[0] !== units || bias.rank !== 1 || bias.shape[0] !== kernel.shape[1]) {
+    throw new Error(`denseOverTime: expected kernel [${units}, n] and bias [n] for x [${x.shape}], got kernel [${kernel.shape}] and bias [${bias.shape}]`);
+  }
+  const outputs = kernel.shape[1];
+  const op = tf.customGrad((...args) => {
+    const [xIn, kernelIn, biasIn] = args as tf.Tensor[];
+    const save = args[3] as tf.GradSaveFunc;
+    const x2d = tf.reshape(xIn, [batch * time, units]) as tf.Tensor2D; // [batch*time, units]
+    save([x2d, kernelIn]);
+    const scores = tf.fused.matMul({ a: x2d, b: kernelIn as tf.Tensor2D, bias: biasIn }); // [batch*time, outputs]
+    return {
+      value: tf.reshape(scores, [batch, time, outputs]) as tf.Tensor3D, // [batch, time, outputs]
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xSaved, kernelSaved] = saved as tf.Tensor2D[];
+        const dy2d = tf.reshape(dy, [batch * time, outputs]) as tf.Tensor2D; // [batch*time, outputs]
+        return [
+          tf.reshape(tf.matMul(dy2d, transposeTensor(kernelSaved)), [batch, time, units]), // [batch, time, units]
+          tf.matMul(transposeTensor(xSaved), dy2d), // [units, outputs]
+          columnSums(dy2d), // [outputs]
+        ];
+      },
+    };
+  });
+  return op(x, kernel, bias) as tf.Tensor3D;
 }
