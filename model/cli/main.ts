@@ -13,6 +13,7 @@ Commands:
   eval                 WER/CER of a model on a manifest
   train                train a model, or fine-tune one (--from)
   info                 describe a model
+  corpus               synthesize a training corpus with offline TTS voices
 
 Run \`cellscribe <command> --help\` for a command's options.
 Common option: --backend tfjs-node-gpu|tfjs-node|wasm|cpu (default: the first that loads).
@@ -25,6 +26,7 @@ const commands: Record<string, () => Promise<Command>> = {
   eval: async () => (await import('./eval-command.ts')).evalCommand,
   train: async () => (await import('./train-command.ts')).trainCommand,
   info: async () => (await import('./info-command.ts')).infoCommand,
+  corpus: async () => (await import('./corpus-command.ts')).corpusCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
