@@ -47,17 +47,16 @@ test('record from the microphone: partial text, final words, heatmaps with the e
     await page.getByTestId('record-button').click();
     await waitForPage(page, `document.querySelector('[data-testid=record-button]').dataset.state === 'recording'`);
     const startedAt = Date.now();
-    // Partial text appears while speech is still coming in.
+    // Partial text appears while still recording (before stop).
     await waitForPage(page, `document.querySelector('[data-testid=transcript-partial]').textContent.replace('…', '').trim().length > 0`, 15_000);
     const level = Number(await page.getByTestId('level-meter').getAttribute('data-level-db'));
     assert.ok(level > -100, `the level meter shows a live level (got ${level} dBFS)`);
     await session.screenshot('record-1-live-partial');
 
     await page.getByTestId('tab-inspect').click();
+    // The heatmaps grow while recording (no fixed wait: on a loaded machine the engine may lag).
     const liveFramesEarly = Number(await page.getByTestId('heatmap-h').getAttribute('data-frames'));
-    await page.waitForTimeout(700);
-    const liveFramesLater = Number(await page.getByTestId('heatmap-h').getAttribute('data-frames'));
-    assert.ok(liveFramesLater > liveFramesEarly, `the heatmaps grow while recording (${liveFramesEarly} → ${liveFramesLater} steps)`);
+    await waitForPage(page, `Number(document.querySelector('[data-testid=heatmap-h]').dataset.frames) > ${liveFramesEarly}`, 10_000);
     await session.screenshot('inspect-1-live');
 
     // Let the whole file play (plus a margin), then stop with the keyboard shortcut.
