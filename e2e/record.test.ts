@@ -7,8 +7,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { DecodingMode, InspectionDTO, TranscriptDTO } from '../electron/contract.ts';
 import { makeMicrophoneWav, wavSeconds } from './support/audio-fixture.ts';
 import { hasChromium } from './support/browser.ts';
@@ -117,5 +117,6 @@ test('record from the microphone: partial text, final words, heatmaps with the e
     assert.deepEqual(session.pageErrors, []);
   } finally {
     await session.close();
+    rmSync(dirname(microphone), { recursive: true, force: true });
   }
 });
