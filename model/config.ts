@@ -22,6 +22,13 @@ export interface FeatureConfig {
   fMax: number;
   /** Floor under the mel energies before the natural log, so silence stays finite. */
   logFloor: number;
+  /**
+   * Energy added to every mel band before the log, like a dither: about the band energy of white
+   * noise at one 16-bit step (−90 dBFS). Digital silence (exact zeros, as in padded files or a
+   * muted microphone) then looks like the quietest real recordings rather than a far outlier
+   * that confuses the network.
+   */
+  energyFloor: number;
   /** Cepstra kept after the orthonormal DCT-II (c0 … c{n-1}). */
   numCepstra: number;
   /** Half-width of the HTK regression window for deltas and delta-deltas. */
@@ -38,6 +45,7 @@ export const DEFAULT_FEATURES: FeatureConfig = {
   fMin: 20,
   fMax: 7600,
   logFloor: 1e-10,
+  energyFloor: 1e-7,
   numCepstra: 13,
   deltaWindow: 2,
 };

@@ -22,6 +22,7 @@ export function validateFeatureConfig(cfg: FeatureConfig): void {
     problems.push(`need 0 <= fMin < fMax <= ${cfg.sampleRate / 2}, got fMin=${cfg.fMin} fMax=${cfg.fMax}`);
   }
   if (!(cfg.logFloor > 0 && Number.isFinite(cfg.logFloor))) problems.push(`logFloor must be a positive finite number, got ${cfg.logFloor}`);
+  if (!(cfg.energyFloor >= 0 && Number.isFinite(cfg.energyFloor))) problems.push(`energyFloor must be a non-negative finite number, got ${cfg.energyFloor}`);
   if (!isPosInt(cfg.numCepstra) || cfg.numCepstra > cfg.melBands) {
     problems.push(`numCepstra must be an integer in 1..melBands (${cfg.melBands}), got ${cfg.numCepstra}`);
   }

@@ -63,7 +63,7 @@ export class MfccExtractor {
    * for bit.
    */
   frameCepstra(signal: ArrayLike<number>, start: number, end: number, out: Float32Array, outOffset: number): void {
-    const { frameLength, preEmphasis, logFloor, numCepstra, melBands } = this.cfg;
+    const { frameLength, preEmphasis, logFloor, energyFloor, numCepstra, melBands } = this.cfg;
     const frame = this.frame;
     const available = Math.max(0, Math.min(frameLength, end - start));
     let sum = 0;
@@ -84,7 +84,7 @@ export class MfccExtractor {
     this.spectrum.compute(frame, this.power);
     for (let m = 0; m < melBands; m++) {
       const { firstBin, weights } = this.filters[m];
-      let energy = 0;
+      let energy = energyFloor; // the dither-like floor (see FeatureConfig.energyFloor)
       for (let j = 0; j < weights.length; j++) energy += weights[j] * this.power[firstBin + j];
       this.logMel[m] = Math.log(energy > logFloor ? energy : logFloor);
     }

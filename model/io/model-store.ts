@@ -114,7 +114,7 @@ export function validateMeta(raw: unknown, dir: string): ModelMeta {
   for (const key of ['frameLength', 'hopLength', 'fftSize', 'melBands', 'numCepstra', 'deltaWindow'] as const) {
     if (!Number.isInteger(f[key]) || f[key] < 1) fail(`features.${key} must be a positive integer`);
   }
-  for (const key of ['preEmphasis', 'fMin', 'fMax', 'logFloor'] as const) {
+  for (const key of ['preEmphasis', 'fMin', 'fMax', 'logFloor', 'energyFloor'] as const) {
     if (typeof f[key] !== 'number' || !Number.isFinite(f[key])) fail(`features.${key} must be a number`);
   }
   if (f.frameLength > f.fftSize) fail('features.frameLength is larger than fftSize');

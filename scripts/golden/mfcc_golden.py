@@ -26,7 +26,7 @@ import numpy as np
 from scipy.fft import dct
 
 CFG = dict(sampleRate=16000, frameLength=400, hopLength=160, fftSize=512, preEmphasis=0.97,
-           melBands=40, fMin=20.0, fMax=7600.0, logFloor=1e-10, numCepstra=13, deltaWindow=2)
+           melBands=40, fMin=20.0, fMax=7600.0, logFloor=1e-10, energyFloor=1e-7, numCepstra=13, deltaWindow=2)
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(REPO, "model", "features", "fixtures", "mfcc_golden.json")
@@ -65,7 +65,7 @@ def cepstra(pcm, cfg):
     spec = np.fft.rfft(x, n=cfg["fftSize"], axis=1)         # [frames, fft/2+1]
     power = spec.real ** 2 + spec.imag ** 2
     energies = power @ mel_matrix(cfg).T                     # [frames, bands]
-    logmel = np.log(np.maximum(energies, cfg["logFloor"]))
+    logmel = np.log(np.maximum(energies + cfg["energyFloor"], cfg["logFloor"]))
     return dct(logmel, type=2, norm="ortho", axis=1)[:, :cfg["numCepstra"]]
 
 
