@@ -167,3 +167,31 @@ test('decode normalises raw logits and rejects mis-sized input', () => {
   assert.equal(decode(shifted, 4, alphabet, { frameSeconds: FRAME }).text, 'hi');
   assert.throws(() => decode(lp, 5, alphabet, { frameSeconds: FRAME }), /expected 5 frames × 29 classes = 145 values, got 116/);
 });
+
+test('a vocabulary is strict: every decoded word is an entry, even when prefixes of entries outscore whole ones', () => {
+  const alphabet = new Alphabet(DEFAULT_MODEL.alphabet);
+  const digits = loadVocabulary('digits', alphabet);
+  const DIGITS = new Set(['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'oh']);
+  const classes = alphabet.size;
+  // "fo" spoken clearly at the end: prefixes of four/five beat every complete entry.
+  const spelled = ['f', 'f', 'o', 'o'];
+  const frames = spelled.length;
+  const logProbs = new Float32Array(frames * classes).fill(Math.log(0.001 / (classes - 1)));
+  spelled.forEach((ch, t) => (logProbs[t * classes + alphabet.id(ch)!] = Math.log(0.999)));
+  const result = decode(logProbs, frames, alphabet, { frameSeconds: 0.03, vocabulary: digits, beam: 2 });
+  for (const word of result.words) assert.ok(DIGITS.has(word.word), `"${word.word}" is not a digit word`);
+  // Random posteriors: the property holds whatever the network says.
+  let seed = 5;
+  const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  for (let trial = 0; trial < 20; trial++) {
+    const t = 5 + Math.floor(random() * 20);
+    const lp = new Float32Array(t * classes);
+    for (let i = 0; i < t; i++) {
+      let sum = 0;
+      for (let c = 0; c < classes; c++) sum += lp[i * classes + c] = random() ** 4;
+      for (let c = 0; c < classes; c++) lp[i * classes + c] = Math.log(lp[i * classes + c] / sum);
+    }
+    const text = decode(lp, t, alphabet, { frameSeconds: 0.03, vocabulary: digits, beam: 4 }).text;
+    for (const word of text.split(' ').filter(Boolean)) assert.ok(DIGITS.has(word), `trial ${trial}: "${word}" in "${text}"`);
+  }
+});

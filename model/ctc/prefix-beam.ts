@@ -71,9 +71,33 @@ class Prefix {
   }
 }
 
-/** Label ids of the best hypothesis found by prefix beam search over [frames × classes] log-probabilities. */
+/**
+ * Label ids of the best hypothesis found by prefix beam search over [frames × classes]
+ * log-probabilities. With a vocabulary the result is strict: only whole entries. When every
+ * hypothesis left in the beam is mid-word (a vocabulary entry outscored by the prefixes of
+ * longer ones), the search is repeated with a 4× wider beam, twice at most; if still none is
+ * complete, the best hypothesis's unfinished word is dropped.
+ */
 export function prefixBeamSearch(logProbs: ArrayLike<number>, frames: number, alphabet: Alphabet,
                                  opts: BeamSearchOptions): number[] {
+  let beam = Math.max(1, Math.floor(opts.beam));
+  for (let attempt = 0; ; attempt++) {
+    const { labels, complete } = searchOnce(logProbs, frames, alphabet, { ...opts, beam });
+    if (complete || !opts.vocabulary) return labels;
+    if (attempt === 2) return dropUnfinishedWord(labels, alphabet);
+    beam *= 4;
+  }
+}
+
+/** Cuts labels back to the last space: the words completed before the unfinished one. */
+function dropUnfinishedWord(labels: number[], alphabet: Alphabet): number[] {
+  const space = alphabet.id(' ');
+  const lastSpace = space === undefined ? -1 : labels.lastIndexOf(space);
+  return lastSpace < 0 ? [] : labels.slice(0, lastSpace);
+}
+
+function searchOnce(logProbs: ArrayLike<number>, frames: number, alphabet: Alphabet,
+                    opts: BeamSearchOptions): { labels: number[]; complete: boolean } {
   const classes = alphabet.size;
   const beamWidth = Math.max(1, Math.floor(opts.beam));
   const { vocabulary, lm } = opts;
@@ -236,7 +260,7 @@ export function prefixBeamSearch(logProbs: ArrayLike<number>, frames: number, al
     if (lm) score += alpha * lm.logProb(history, SENTENCE_END);
     if (score > bestScore) { bestScore = score; best = prefix; }
   }
-  // With a vocabulary every kept hypothesis may be mid-word; then the best unfinished one is returned.
-  if (!best) best = fallback;
-  return best.labels();
+  // With a vocabulary every kept hypothesis may be mid-word: report the best unfinished one.
+  if (!best) return { labels: fallback.labels(), complete: false };
+  return { labels: best.labels(), complete: true };
 }
