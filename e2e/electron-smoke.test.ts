@@ -7,26 +7,33 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHANNELS } from '../electron/contract.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** The Electron executable, or why there is none. */
+/**
+ * The Electron executable, or why there is none. Read from the package's path.txt rather than
+ * require('electron'): that require starts a download when the binary is missing.
+ */
 function electronBinary(): { path: string } | { reason: string } {
+  let pkgDir: string;
   try {
-    // The electron package's main export is the binary's path; it throws when the download never happened.
-    const path = createRequire(import.meta.url)('electron') as unknown;
-    if (typeof path !== 'string') return { reason: 'the electron package did not return a binary path' };
-    if (!existsSync(path)) return { reason: `Electron binary not found at ${path}` };
-    return { path };
-  } catch (error) {
-    return { reason: `Electron binary not installed (ELECTRON_SKIP_BINARY_DOWNLOAD or no network): ${(error as Error).message.split('\n')[0]}` };
+    pkgDir = dirname(createRequire(import.meta.url).resolve('electron/package.json'));
+  } catch {
+    return { reason: 'the electron package is not installed' };
   }
+  const pathFile = join(pkgDir, 'path.txt');
+  if (!existsSync(pathFile)) return { reason: 'Electron binary not installed (ELECTRON_SKIP_BINARY_DOWNLOAD or no network at install): no node_modules/electron/path.txt' };
+  const relative = readFileSync(pathFile, 'utf8').trim();
+  const dist = process.env.ELECTRON_OVERRIDE_DIST_PATH ?? join(pkgDir, 'dist');
+  const path = join(dist, relative);
+  if (!existsSync(path)) return { reason: `Electron binary not found at ${path} (not downloaded here)` };
+  return { path };
 }
 
 const binary = electronBinary();
