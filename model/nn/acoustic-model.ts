@@ -9,6 +9,7 @@ import { Alphabet } from '../text/alphabet.ts';
 import type { Normalisation } from '../io/model-store.ts';
 import {
   createRecurrentParams,
+  denseOverTime,
   inspectRecurrent,
   recurrentParamList,
   runRecurrent,
@@ -182,10 +183,9 @@ export class AcousticModel {
         states.push(run.final);
       }
     });
-    const [batch, steps, units] = x.shape;
-    const flat = tf.reshape(x, [batch * steps, units]); // [batch*steps, units]
-    const scores = tf.add(tf.matMul(flat, this.outputKernel), this.outputBias); // [batch*steps, classes]
-    const logits = tf.reshape(scores, [batch, steps, this.classes]) as tf.Tensor3D; // [batch, steps, classes]
+    // The dense layer's own gradient uses only plain matMuls (tf's matMul gradient needs the
+    // transposed kernels that are slow on wasm).
+    const logits = denseOverTime(x, this.outputKernel, this.outputBias); // [batch, steps, classes]
     return inspect ? { logits, states, traces } : { logits, states };
   }
 
