@@ -11,6 +11,12 @@
  * (lstm.ts, gru.ts). It runs on every backend (cpu, wasm, webgl, tfjs-node) since it only uses
  * public tf ops plus dataSync; wasm gets a zero-allocation read path.
  *
+ * Memory: a forward pass keeps its gates and states on the host (time-major Float32Arrays,
+ * about (gates + 3) × batch × time × units floats, ~30 MB for 32×100×256 LSTM) until its
+ * backward pass has run; the big buffers are then recycled through a pool (fresh ones cost
+ * page faults). customGrad returns one tensor, so output, h_T and c_T travel packed in one
+ * [batch*time + k*batch, units] tensor and are cut apart with contiguous row copies.
+ *
  * Layout follows PyTorch, so weights and goldens copy over directly: kernel = weight_ih_l0.T,
  * recurrentKernel = weight_hh_l0.T, gate blocks (i, f, g, o) for LSTM and (r, z, n) for GRU.
  *
