@@ -5,8 +5,9 @@
  * contract. Install it with `installFakeApi()` (e.g. from a test page) before the renderer runs.
  */
 import type {
-  AppApi, AppEvent, EngineStatus, ExportFormat, InspectionDTO, LayerTraceDTO, ModelInfo, Settings, StreamUpdateDTO, TranscriptDTO, WordDTO,
+  AppApi, AppEvent, EngineStatus, ExportFormat, FineTuneRequest, InspectionDTO, LayerTraceDTO, ModelInfo, Settings, StreamUpdateDTO, TranscriptDTO, WordDTO,
 } from '../../../electron/contract.ts';
+import { FakeFineTune } from './fake-finetune.ts';
 
 const CLASSES = ['', ' ', ...'abcdefghijklmnopqrstuvwxyz', "'"];
 const SAMPLES_PER_STEP = 480; // 30 ms: 10 ms hop × stack 3
@@ -62,6 +63,8 @@ export interface FakeOptions {
   phrase?: string;
   /** Milliseconds each request waits, to make progress visible. */
   latencyMs?: number;
+  /** Milliseconds per fake fine-tuning step. */
+  trainStepMs?: number;
 }
 
 export class FakeAppApi implements AppApi {
@@ -79,7 +82,11 @@ export class FakeAppApi implements AppApi {
   constructor(options: FakeOptions = {}) {
     this.phrase = options.phrase ?? 'hello world';
     this.latencyMs = options.latencyMs ?? 0;
+    this.tuning = new FakeFineTune((event) => this.emit(event), MODEL, options.trainStepMs);
   }
+
+  /** Datasets, jobs and model versions (see fake-finetune.ts). */
+  readonly tuning: FakeFineTune;
 
   private emit(event: AppEvent): void {
     for (const listener of this.listeners) listener(event);
@@ -126,10 +133,14 @@ export class FakeAppApi implements AppApi {
   async getStatus() { return this.status; }
   async getSettings() { return this.settings; }
   async setSettings(settings: Settings) {
+    const activeModel = this.tuning.listModels().find((model) => model.id === settings.activeModelId);
+    if (!activeModel) throw new Error(`no model with id ${JSON.stringify(settings.activeModelId)}`);
     this.settings = settings;
+    this.status = { ...this.status, activeModel };
+    this.emit({ type: 'status', status: this.status });
     return settings;
   }
-  async listModels() { return [MODEL]; }
+  async listModels() { return this.tuning.listModels(); }
 
   async startRecording() {
     this.counter += 1;
@@ -209,6 +220,26 @@ export class FakeAppApi implements AppApi {
     const cues = transcript.words.map((word, index) => `${format === 'srt' ? `${index + 1}\n` : ''}${timestampText(word.start, separator)} --> ${timestampText(word.end, separator)}\n${word.word}\n`);
     return `${format === 'vtt' ? 'WEBVTT\n\n' : ''}${cues.join('\n')}`;
   }
+
+  listPromptSets() { return this.tuning.listPromptSets(); }
+  listDatasets() { return this.tuning.listDatasets(); }
+  createDataset(name: string) { return this.tuning.createDataset(name); }
+  getDataset(id: string) { return this.tuning.getDataset(id); }
+  renameDataset(id: string, name: string) { return this.tuning.renameDataset(id, name); }
+  deleteDataset(id: string) { return this.tuning.deleteDataset(id); }
+  addDatasetRecording(datasetId: string, text: string, pcm16k: Float32Array) { return this.tuning.addDatasetRecording(datasetId, text, pcm16k); }
+  deleteDatasetItem(datasetId: string, itemId: string) { return this.tuning.deleteDatasetItem(datasetId, itemId); }
+  getDatasetItemAudio(datasetId: string, itemId: string) { return this.tuning.getDatasetItemAudio(datasetId, itemId); }
+  importDatasetFiles(datasetId: string, files: { path: string; bytes: ArrayBuffer }[]) { return this.tuning.importDatasetFiles(datasetId, files); }
+  startFineTune(request: FineTuneRequest) { return this.tuning.startFineTune(request); }
+  cancelFineTune(jobId: string) { return this.tuning.cancelFineTune(jobId); }
+  resumeFineTune(jobId: string) { return this.tuning.resumeFineTune(jobId); }
+  listJobs() { return this.tuning.listJobs(); }
+  renameModel(id: string, name: string) { return this.tuning.renameModel(id, name); }
+  deleteModel(id: string) { return this.tuning.deleteModel(id); }
+  exportModel(id: string) { return this.tuning.exportModel(id); }
+  importModel(fileName: string, bytes: ArrayBuffer) { return this.tuning.importModel(fileName, bytes); }
+  compareWithParent(modelId: string, datasetId: string) { return this.tuning.compareWithParent(modelId, datasetId); }
 
   onEvent(listener: (event: AppEvent) => void) {
     this.listeners.add(listener);
