@@ -46,7 +46,11 @@ function torchSteps(): { rows: TorchRow[]; note: string } {
   const python = '/usr/bin/python3';
   if (!existsSync(python)) return { rows: [], note: 'no /usr/bin/python3' };
   const script = join(PACKAGE_ROOT, 'scripts', 'bench', 'torch_lstm_step.py');
-  const run = spawnSync(python, [script, '--steps', String(steps), '--layers', '1', '2', '--threads', '2'], { encoding: 'utf8', timeout: 600_000 });
+  // Debian's libblas.so.3 alternative may point at OpenBLAS's pthread build, which fights
+  // PyTorch's OpenMP threads; prefer the OpenMP build when it is installed.
+  const openmp = '/usr/lib/x86_64-linux-gnu/openblas-openmp';
+  const env = existsSync(openmp) ? { ...process.env, LD_LIBRARY_PATH: [openmp, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':') } : process.env;
+  const run = spawnSync(python, [script, '--steps', String(steps), '--layers', '1', '2', '--threads', '2'], { encoding: 'utf8', timeout: 600_000, env });
   if (run.status !== 0) return { rows: [], note: `PyTorch not available (${(run.stderr || '').trim().split('\n').pop()})` };
   const rows = run.stdout.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as TorchRow);
   return { rows, note: `PyTorch ${rows[0]?.blas?.join(', ') ?? ''}` };
