@@ -1,0 +1,50 @@
+/**
+ * Manifests for the measured fine-tuning experiments (docs/fine-tuning-results.md):
+ *   fsdd-base-train.json    george, jackson, lucas takes 5–49 (base model training, no nicolas)
+ *   fsdd-base-dev.json      george, jackson, lucas takes 0–4
+ *   fsdd-nicolas-ft.json    nicolas takes 5–14 (10 per digit: the fine-tuning set)
+ *   fsdd-nicolas-tune.json  nicolas takes 0–4 (for tuning the defaults, never for the result)
+ *   fsdd-nicolas-test.json  nicolas takes 15–49 (before/after evaluation)
+ *   an4-speaker-<id>-{ft,test}.json  one AN4 dev speaker: first 8 utterances / the rest
+ *
+ *   node --import tsx scripts/make-finetune-manifests.ts [--fsdd DIR] [--an4-dev FILE] [--speaker ID] [--out runs/manifests]
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { writeFileAtomic } from '../model/io/atomic.ts';
+
+const DIGIT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+const { values } = parseArgs({
+  options: { fsdd: { type: 'string' }, 'an4-dev': { type: 'string' }, speaker: { type: 'string' }, out: { type: 'string' } },
+});
+const fsdd = resolve(values.fsdd ?? '/work/shared/data/fsdd');
+const out = resolve(values.out ?? 'runs/manifests');
+
+const sets: Record<string, string[]> = { 'fsdd-base-train': [], 'fsdd-base-dev': [], 'fsdd-nicolas-ft': [], 'fsdd-nicolas-tune': [], 'fsdd-nicolas-test': [] };
+for (const name of readdirSync(fsdd).sort()) {
+  const match = /^(\d)_([a-z]+)_(\d+)\.wav$/.exec(name);
+  if (!match) continue;
+  const [speaker, take] = [match[2], Number(match[3])];
+  const line = JSON.stringify({ audio_filepath: join(fsdd, name), duration: 0, text: DIGIT_WORDS[Number(match[1])] });
+  if (['george', 'jackson', 'lucas'].includes(speaker)) sets[take <= 4 ? 'fsdd-base-dev' : 'fsdd-base-train'].push(line);
+  else if (speaker === 'nicolas') sets[take <= 4 ? 'fsdd-nicolas-tune' : take <= 14 ? 'fsdd-nicolas-ft' : 'fsdd-nicolas-test'].push(line);
+}
+
+// AN4: the dev manifest's speaker is the folder name in wav/<speaker>/<file>.
+const an4Dev = resolve(values['an4-dev'] ?? 'runs/manifests/an4-dev.json');
+const bySpeaker = new Map<string, string[]>();
+for (const line of readFileSync(an4Dev, 'utf8').split('\n').filter((l) => l.trim() !== '')) {
+  const speaker = /\/wav\/([^/]+)\//.exec(JSON.parse(line).audio_filepath)?.[1] ?? '?';
+  bySpeaker.set(speaker, [...(bySpeaker.get(speaker) ?? []), line]);
+}
+const speaker = values.speaker ?? [...bySpeaker.entries()].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]))[0][0];
+const lines = bySpeaker.get(speaker);
+if (!lines) throw new Error(`no AN4 dev speaker "${speaker}" (have ${[...bySpeaker.keys()].join(', ')})`);
+sets[`an4-speaker-${speaker}-ft`] = lines.slice(0, 8);
+sets[`an4-speaker-${speaker}-test`] = lines.slice(8);
+
+for (const [name, rows] of Object.entries(sets)) {
+  writeFileAtomic(join(out, `${name}.json`), rows.join('\n') + '\n');
+  console.log(`${name}.json: ${rows.length} utterances`);
+}
