@@ -59,8 +59,13 @@ export type RecurrentKind = 'lstm' | 'peephole' | 'gru';
 
 /** Shape of the acoustic model. */
 export interface ModelConfig {
-  /** Recurrent cell used by every layer. */
+  /** Recurrent cell used by every layer (but the top one when headArch is set). */
   arch: RecurrentKind;
+  /**
+   * Cell of the top recurrent layer when it differs from `arch` (a fine-tuned model whose head
+   * was replaced by a fresh layer of another kind). Absent in older models: all layers are `arch`.
+   */
+  headArch?: RecurrentKind;
   /** Number of stacked recurrent layers. */
   layers: number;
   /** Hidden units per layer. */

@@ -105,6 +105,7 @@ export function validateMeta(raw: unknown, dir: string): ModelMeta {
   if (meta.formatVersion !== MODEL_FORMAT_VERSION) fail(`formatVersion ${meta.formatVersion} is not supported (expected ${MODEL_FORMAT_VERSION})`);
   const arch = meta.architecture;
   if (!arch || !['lstm', 'peephole', 'gru'].includes(arch.arch)) fail(`architecture.arch must be lstm, peephole or gru`);
+  if (arch.headArch !== undefined && !['lstm', 'peephole', 'gru'].includes(arch.headArch)) fail(`architecture.headArch must be lstm, peephole or gru when present`);
   for (const key of ['layers', 'units', 'stack'] as const) {
     if (!Number.isInteger(arch[key]) || arch[key] < 1) fail(`architecture.${key} must be a positive integer`);
   }

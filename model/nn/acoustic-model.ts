@@ -65,7 +65,8 @@ export class AcousticModel {
     const layers: RecurrentParams[] = [];
     for (let i = 0; i < config.layers; i++) {
       const inputSize = i === 0 ? stepInput : config.units;
-      layers.push(createRecurrentParams(config.arch, inputSize, config.units, seed + 1000 * (i + 1), `${prefix}/layer${i}`));
+      const kind = i === config.layers - 1 ? (config.headArch ?? config.arch) : config.arch;
+      layers.push(createRecurrentParams(kind, inputSize, config.units, seed + 1000 * (i + 1), `${prefix}/layer${i}`));
     }
     const limit = Math.sqrt(6 / (config.units + classes)); // Glorot uniform
     const outputKernel = tf.variable(

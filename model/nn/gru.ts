@@ -27,6 +27,7 @@ import {
   type BackwardInputs,
   type RunShape,
 } from './recurrent-types.ts';
+import { reportStepSquares, stepSquaresOrNull } from './gradient-recorder.ts';
 
 /** The tensors a GRU run reads. */
 export interface GruWeights {
@@ -146,6 +147,7 @@ export function gruBackward(forward: GruForward, saved: BackwardInputs, dHidden:
   const dHiddenRecurrent = new Float32Array(stepSize); // [batch, units] from step t+1
   const dHiddenDirect = new Float32Array(stepSize); // [batch, units] through z ⊙ h_{t-1}
   const recurrentTransposed = transposeTensor(saved.recurrentKernel); // [3*units, units]
+  const hiddenSquares = stepSquaresOrNull(time); // [time] Σ (dLoss/dh_t)², only while the recorder is on
 
   for (let t = time - 1; t >= 0; t--) {
     const stepGates = t * batch * width;
@@ -161,6 +163,7 @@ export function gruBackward(forward: GruForward, saved: BackwardInputs, dHidden:
         const candidate = gates[g + 2 * units];
         const hn = recurrentCandidate[idx];
         const dh = dHidden[idx] + dHiddenRecurrent[k];
+        if (hiddenSquares) hiddenSquares[t] += dh * dh;
         const dCandidatePre = dh * (1 - updateGate) * (1 - candidate * candidate);
         const dUpdatePre = dh * (hiddenPrev[k] - candidate) * updateGate * (1 - updateGate);
         const dResetPre = dCandidatePre * hn * resetGate * (1 - resetGate);
@@ -180,6 +183,7 @@ export function gruBackward(forward: GruForward, saved: BackwardInputs, dHidden:
     for (let k = 0; k < stepSize; k++) dHiddenRecurrent[k] += dHiddenDirect[k];
   }
   recurrentTransposed.dispose();
+  if (hiddenSquares) reportStepSquares('hidden', hiddenSquares);
 
   const hiddenPrevHost = previousHiddenTransposed(hidden, initialHidden, shape); // [units, time*batch]
   const inputTransposed = transposeHost(forward.input, batch * time, inputSize, acquireBuffer(forward.input.length)); // [inputSize, time*batch]

@@ -35,6 +35,7 @@ import {
   type BackwardInputs,
   type RunShape,
 } from './recurrent-types.ts';
+import { reportStepSquares, stepSquaresOrNull } from './gradient-recorder.ts';
 
 /** The tensors an LSTM run reads; peepholes present means the peephole variant. */
 export interface LstmWeights {
@@ -199,6 +200,7 @@ export function lstmBackward(
   const dCell = Float32Array.from(dFinalCell); // [batch, units] dLoss/dc_t, carried backwards
   const dPeepholes = new Float64Array(3 * units); // summed over batch and time in double
   const recurrentTransposed = transposeTensor(saved.recurrentKernel); // [4*units, units]
+  const cellSquares = stepSquaresOrNull(time); // [time] Σ (dLoss/dc_t)², only while the recorder is on
 
   for (let t = time - 1; t >= 0; t--) {
     const stepGates = t * batch * width;
@@ -219,6 +221,7 @@ export function lstmBackward(
         const dOutputPre = dh * tanhC * outputGate * (1 - outputGate);
         let dc = dCell[k] + dh * outputGate * (1 - tanhC * tanhC);
         if (peepholes) dc += dOutputPre * peepholes[2 * units + j];
+        if (cellSquares) cellSquares[t] += dc * dc;
         const dInputPre = dc * candidate * inputGate * (1 - inputGate);
         const dForgetPre = dc * cellBefore * forgetGate * (1 - forgetGate);
         const dCandidatePre = dc * inputGate * (1 - candidate * candidate);
@@ -242,6 +245,7 @@ export function lstmBackward(
     dGatesT.dispose(); dHiddenPrevT.dispose();
   }
   recurrentTransposed.dispose();
+  if (cellSquares) reportStepSquares('cellState', cellSquares);
 
   const hiddenPrevHost = previousHiddenTransposed(hidden, forward.initialHidden, shape); // [units, time*batch]
   const inputTransposed = transposeHost(forward.input, batch * time, inputSize, acquireBuffer(forward.input.length)); // [inputSize, time*batch]

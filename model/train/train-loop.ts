@@ -8,12 +8,13 @@ import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { featureDim, type FeatureConfig, type ModelConfig } from '../config.ts';
+import { featureDim, type FeatureConfig, type ModelConfig, type RecurrentKind } from '../config.ts';
 import { ctcLoss } from '../ctc/ctc-loss.ts';
 import { evaluateUtterances } from '../eval/evaluate.ts';
 import type { ResolvedDecoding } from '../engine/decode-settings.ts';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, readModelFolder, writeModelFolder, type ModelMeta, type Normalisation } from '../io/model-store.ts';
 import { AcousticModel } from '../nn/acoustic-model.ts';
+import { startGradientRecording, stopGradientRecording, type GradientRecord } from '../nn/gradient-recorder.ts';
 import { Alphabet } from '../text/alphabet.ts';
 import { Adam } from './adam.ts';
 import { epochBatches, padBatch } from './batches.ts';
@@ -32,6 +33,12 @@ export interface TrainConfig {
   from?: string;
   /** With `from`: the first N recurrent layers stay fixed. */
   frozenLayers: number;
+  /**
+   * With `from`: replace the top recurrent layer by a freshly initialised one of this kind (the
+   * model then has ModelConfig.headArch when it differs from the other layers); the output layer
+   * and the layers below keep the parent's weights.
+   */
+  newHead?: RecurrentKind;
   model: ModelConfig;
   features: FeatureConfig;
   epochs: number;
@@ -77,6 +84,16 @@ export type TrainEvent =
       etaSeconds: number;
     }
   | { type: 'checkpoint'; step: number; dir: string }
+  | {
+      /** Per-step state-gradient norms of one batch (see TrainHooks.gradientEvery). */
+      type: 'gradients';
+      step: number;
+      /** One per trained recurrent layer, lowest first (frozen layers get no gradient). */
+      layers: GradientRecord[];
+      /** Global gradient norm before clipping, and the limit. */
+      globalNorm: number;
+      clipNorm: number;
+    }
   | { type: 'epoch'; epoch: number; trainLoss: number; devCer: number; devWer: number; seconds: number; improved: boolean }
   | { type: 'stopped'; reason: 'early-stopping' | 'cancelled' | 'epochs' };
 
@@ -96,6 +113,7 @@ function fingerprintOf(config: TrainConfig): string {
     dev: config.devManifests.map((p) => resolve(p)),
     from: config.from ? resolve(config.from) : null,
     frozenLayers: config.frozenLayers,
+    newHead: config.newHead ?? null,
     model: config.from ? null : config.model,
     features: config.features,
     epochs: config.epochs,
@@ -163,7 +181,15 @@ function clipByGlobalNorm(gradients: tf.Tensor[], limit: number): { clipped: tf.
   return { clipped: gradients.map((g) => tf.mul(g, scale)), norm };
 }
 
-export async function train(config: TrainConfig, hooks: { onEvent?: (e: TrainEvent) => void; signal?: AbortSignal } = {}): Promise<TrainResult> {
+export interface TrainHooks {
+  onEvent?: (e: TrainEvent) => void;
+  /** Stops at the next batch boundary, after a checkpoint (a later run resumes from it). */
+  signal?: AbortSignal;
+  /** Every N steps, record the per-step state-gradient norms and emit a 'gradients' event. */
+  gradientEvery?: number;
+}
+
+export async function train(config: TrainConfig, hooks: TrainHooks = {}): Promise<TrainResult> {
   const emit = (e: TrainEvent) => hooks.onEvent?.(e);
   const out = resolve(config.out);
   const checkpointRoot = join(out, 'checkpoints');
@@ -209,6 +235,15 @@ export async function train(config: TrainConfig, hooks: { onEvent?: (e: TrainEve
   if (checkpoint) {
     const { model: weights } = splitOptimizerWeights(checkpoint.weights);
     model = AcousticModel.fromWeights(checkpoint.meta.architecture, checkpoint.meta.features, checkpoint.meta.normalisation, weights);
+  } else if (parentWeights && config.newHead) {
+    // A fresh top layer of the chosen kind; everything else starts from the parent.
+    const { headArch: _parentHead, ...rest } = modelConfig;
+    modelConfig = config.newHead === rest.arch ? rest : { ...rest, headArch: config.newHead };
+    model = AcousticModel.create(modelConfig, features, normalisation, config.seed);
+    const top = `layer${modelConfig.layers - 1}/`;
+    for (const [name, variable] of Object.entries(model.namedVariables())) {
+      if (!name.startsWith(top) && parentWeights[name]) variable.assign(parentWeights[name]);
+    }
   } else if (parentWeights) {
     model = AcousticModel.fromWeights(modelConfig, features, normalisation, parentWeights);
   } else {
@@ -292,13 +327,24 @@ export async function train(config: TrainConfig, hooks: { onEvent?: (e: TrainEve
       const items = batches[state.batchInEpoch].map((i) => trainSet[i]);
       const learningRate = learningRateAt(state.step, schedule);
       const { input, steps } = batchInput(model, items);
-      const { value, grads } = tf.variableGrads(() => {
-        const logits = model.logits(input); // [batch, steps, classes]
-        const losses = ctcLoss(logits, items.map((u) => u.labels), steps); // [batch]
-        return tf.mean(losses) as tf.Scalar;
-      }, variables);
+      const recordGradients = hooks.gradientEvery !== undefined && state.step % hooks.gradientEvery === 0;
+      if (recordGradients) startGradientRecording();
+      let recorded: GradientRecord[] = [];
+      let value: tf.Scalar;
+      let grads: tf.NamedTensorMap;
+      try {
+        ({ value, grads } = tf.variableGrads(() => {
+          const logits = model.logits(input); // [batch, steps, classes]
+          const losses = ctcLoss(logits, items.map((u) => u.labels), steps); // [batch]
+          return tf.mean(losses) as tf.Scalar;
+        }, variables));
+      } finally {
+        if (recordGradients) recorded = stopGradientRecording();
+      }
       const gradients = variables.map((v) => grads[v.name]);
       const { clipped, norm } = clipByGlobalNorm(gradients, config.clipNorm);
+      // Backward runs top layer first: reversed, the lowest trained layer comes first.
+      if (recordGradients) emit({ type: 'gradients', step: state.step + 1, layers: recorded.reverse(), globalNorm: norm, clipNorm: config.clipNorm });
       optimizer.apply(clipped, learningRate);
       const loss = value.dataSync()[0];
       tf.dispose([input, value, ...Object.values(grads), ...clipped]);
@@ -325,6 +371,8 @@ export async function train(config: TrainConfig, hooks: { onEvent?: (e: TrainEve
         etaSeconds: (elapsed / done) * (totalSteps - state.step),
       });
       if (state.step % config.checkpointEvery === 0) await checkpointNow();
+      // Let the event loop run between steps: a worker must see a cancel request in time.
+      await new Promise((resolveTurn) => setImmediate(resolveTurn));
     }
     if (stoppedBy === 'cancelled') break;
 

@@ -1,0 +1,91 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { DEFAULT_FEATURES, DEFAULT_MODEL } from '../config.ts';
+import { selectBackend } from '../engine/backend.ts';
+import { readModelFolder } from '../io/model-store.ts';
+import { AcousticModel } from '../nn/acoustic-model.ts';
+import { fsddAvailable, writeFsddManifest } from '../testing/fsdd-fixture.ts';
+import { train, type TrainConfig, type TrainEvent } from './train-loop.ts';
+
+await selectBackend('wasm');
+const skip = fsddAvailable() ? false : 'FSDD recordings not found';
+const cacheDir = mkdtempSync(join(tmpdir(), 'feature-cache-'));
+
+function config(out: string, trainManifest: string, devManifest: string, overrides: Partial<TrainConfig> = {}): TrainConfig {
+  return {
+    trainManifests: [trainManifest],
+    devManifests: [devManifest],
+    out,
+    frozenLayers: 0,
+    model: { ...DEFAULT_MODEL, layers: 2, units: 16, stack: 3 },
+    features: DEFAULT_FEATURES,
+    epochs: 1,
+    batchSize: 4,
+    learningRate: 0.01,
+    warmupSteps: 0,
+    minLearningRateRatio: 0.1,
+    clipNorm: 0.5,
+    patience: 10,
+    checkpointEvery: 100,
+    seed: 3,
+    cacheDir,
+    ...overrides,
+  };
+}
+
+test('a fresh GRU head on an LSTM parent: headArch saved, lower layer kept, model reloads; gradient snapshots every N steps', { skip }, async () => {
+  const trainManifest = writeFsddManifest('head-train.json', [1, 2], ['george'], [5, 6, 7, 8]);
+  const devManifest = writeFsddManifest('head-dev.json', [1, 2], ['george'], [0]);
+  const parentOut = mkdtempSync(join(tmpdir(), 'parent-'));
+  await train(config(parentOut, trainManifest, devManifest));
+  const parent = await readModelFolder(join(parentOut, 'model'));
+
+  const out = mkdtempSync(join(tmpdir(), 'head-'));
+  const snapshots: Extract<TrainEvent, { type: 'gradients' }>[] = [];
+  const steps: Extract<TrainEvent, { type: 'step' }>[] = [];
+  await train(config(out, trainManifest, devManifest, { from: join(parentOut, 'model'), newHead: 'gru', frozenLayers: 1, learningRate: 0.001 }), {
+    gradientEvery: 1,
+    onEvent: (e) => {
+      if (e.type === 'gradients') snapshots.push(e);
+      if (e.type === 'step') steps.push(e);
+    },
+  });
+  const child = await readModelFolder(join(out, 'model'));
+  assert.equal(child.meta.architecture.arch, 'lstm');
+  assert.equal(child.meta.architecture.headArch, 'gru');
+  assert.ok('layer1/recurrentBias' in child.weights, 'the top layer is a GRU');
+  assert.ok(!('layer0/recurrentBias' in child.weights), 'the lower layer is still an LSTM');
+  // Frozen lower layer: bit-identical to the parent's.
+  assert.deepEqual(Array.from(child.weights['layer0/kernel'].dataSync()), Array.from(parent.weights['layer0/kernel'].dataSync()));
+  const model = AcousticModel.fromWeights(child.meta.architecture, child.meta.features, child.meta.normalisation, child.weights);
+  assert.equal(model.layers[1].kind, 'gru');
+  assert.equal(model.layers[0].kind, 'lstm');
+  model.dispose();
+  tf.dispose([...Object.values(child.weights), ...Object.values(parent.weights)]);
+
+  // One snapshot per step (every 1): only the trained (top, GRU) layer, one norm per network step.
+  assert.equal(snapshots.length, steps.length);
+  for (const [i, s] of snapshots.entries()) {
+    assert.equal(s.step, steps[i].step);
+    assert.equal(s.layers.length, 1);
+    assert.equal(s.layers[0].state, 'hidden');
+    assert.ok(s.layers[0].norms.length > 5 && s.layers[0].norms.every((v) => Number.isFinite(v) && v >= 0));
+    assert.equal(s.globalNorm, steps[i].gradNorm);
+    assert.equal(s.clipNorm, 0.5);
+  }
+});
+
+test('old models without headArch load unchanged (every layer is arch)', () => {
+  const config = { ...DEFAULT_MODEL, arch: 'peephole' as const, layers: 2, units: 8 };
+  const normalisation = { mean: new Array(39).fill(0), std: new Array(39).fill(1) };
+  const model = AcousticModel.create(config, DEFAULT_FEATURES, normalisation, 1);
+  assert.deepEqual(model.layers.map((l) => l.kind), ['peephole', 'peephole']);
+  const copy = AcousticModel.fromWeights(config, DEFAULT_FEATURES, normalisation, model.namedVariables());
+  assert.deepEqual(copy.layers.map((l) => l.kind), ['peephole', 'peephole']);
+  model.dispose();
+  copy.dispose();
+});
