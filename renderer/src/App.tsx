@@ -11,6 +11,8 @@ import { RecordPanel } from './components/RecordPanel.tsx';
 import { SettingsPanel } from './components/SettingsPanel.tsx';
 import { StatusBar } from './components/StatusBar.tsx';
 import { TabBar, type TabId } from './components/TabBar.tsx';
+import { VoicePanel } from './components/VoicePanel.tsx';
+import { trainingStore } from './finetune/training-store.ts';
 
 /** True when a key press should go to the focused field rather than the shortcut. */
 function typingInto(target: EventTarget | null): boolean {
@@ -19,7 +21,7 @@ function typingInto(target: EventTarget | null): boolean {
   return element.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(element.tagName);
 }
 
-/** The window: tabs, the engine banner, the five panels (kept mounted so state survives) and the status bar. */
+/** The window: tabs, the engine banner, the six panels (kept mounted so state survives) and the status bar. */
 export function App() {
   const [tab, setTab] = useState<TabId>('record');
   const [status, setStatus] = useState<EngineStatus | null>(null);
@@ -35,6 +37,8 @@ export function App() {
   }, []);
   useAppEvent((event) => {
     if (event.type === 'status') setStatus(event.status);
+    // Training progress is collected whichever tab is open.
+    else if (event.type === 'train-progress' || event.type === 'train-gradients') trainingStore.handle(event);
   });
 
   const toggleRecording = useCallback(() => {
@@ -42,22 +46,29 @@ export function App() {
     else if (recorder.state === 'idle') void recorder.start(settings?.microphoneId ?? '');
   }, [recorder, settings?.microphoneId]);
 
-  // R toggles recording from any panel (not while typing in a field).
+  // R toggles recording from any panel but Your voice (not while typing in a field).
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.key.toLowerCase() !== 'r' || event.ctrlKey || event.metaKey || event.altKey || event.repeat || typingInto(event.target)) return;
+      // Your voice records prompts with its own button; R there must not open a second microphone session.
+      if (tab === 'voice') return;
       event.preventDefault();
       toggleRecording();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [toggleRecording]);
+  }, [toggleRecording, tab]);
 
   const changeMicrophone = (microphoneId: string) => {
     if (!settings) return;
     const next = { ...settings, microphoneId };
     setSettings(next);
     getApi().setSettings(next).then(setSettings, (error) => setLoadError(errorText(error)));
+  };
+
+  const activateModel = async (activeModelId: string) => {
+    const current = settings ?? (await getApi().getSettings());
+    setSettings(await getApi().setSettings({ ...current, activeModelId }));
   };
 
   const lookInside = async (transcript: TranscriptDTO) => {
@@ -91,6 +102,9 @@ export function App() {
         </div>
         <div hidden={tab !== 'library'}>
           <LibraryPanel selectedId={libraryId} onSelect={setLibraryId} onLookInside={(transcript) => void lookInside(transcript)} />
+        </div>
+        <div hidden={tab !== 'voice'}>
+          <VoicePanel microphoneId={settings?.microphoneId ?? ''} activeModelId={settings?.activeModelId ?? ''} onActivate={activateModel} />
         </div>
         <div hidden={tab !== 'settings'}>
           <SettingsPanel settings={settings} status={status} onSaved={setSettings} />

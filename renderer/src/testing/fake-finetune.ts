@@ -299,7 +299,7 @@ export class FakeFineTune {
     if (!model.parentId) throw new Error(`model ${model.name} has no parent to compare with`);
     const heldOut = this.dataset(datasetId).items.filter((entry) => entry.item.split === 'heldout');
     const utterances = heldOut.map((entry, index) => ({
-      itemId: entry.item.id, reference: entry.item.text, before: degrade(entry.item.text, index), after: index % 3 === 0 ? degrade(entry.item.text, index + 1) : entry.item.text,
+      itemId: entry.item.id, reference: entry.item.text, before: degrade(entry.item.text, index), after: index % 3 === 2 ? degrade(entry.item.text, index + 1) : entry.item.text,
     }));
     return { modelId, parentId: model.parentId, datasetId, before: { wer: 0.42, cer: 0.21 }, after: { wer: 0.17, cer: 0.08 }, utterances };
   }
