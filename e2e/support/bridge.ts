@@ -5,7 +5,7 @@
  * travel as tagged base64 strings, converted back on each side.
  */
 import type { Page } from 'playwright-core';
-import type { AppEvent } from '../../electron/contract.ts';
+import { CHANNELS, type AppEvent } from '../../electron/contract.ts';
 
 /** The backend surface the bridge needs (createAppBackend's result satisfies it). */
 export interface BridgedBackend {
@@ -88,10 +88,8 @@ const PAGE_SCRIPT = `(() => {
     for (const listener of [...listeners]) { try { listener(decoded); } catch (error) { console.error(error); } }
   };
   const call = (method) => async (...args) => decode(await window.__cellscribeCall(method, encode(args)));
-  const methods = ${JSON.stringify([
-    'getStatus', 'getSettings', 'setSettings', 'listModels', 'startRecording', 'pushAudio', 'stopRecording', 'transcribeFile',
-    'listTranscripts', 'getAudio', 'inspectTranscript', 'renameTranscript', 'deleteTranscript', 'restoreTranscript', 'exportTranscript',
-  ])};
+  // Every request method of the contract (CHANNELS has one entry per AppApi method but onEvent).
+  const methods = ${JSON.stringify(Object.keys(CHANNELS))};
   const api = { onEvent(listener) { listeners.add(listener); return () => listeners.delete(listener); } };
   for (const method of methods) api[method] = call(method);
   window.api = Object.freeze(api);

@@ -21,7 +21,14 @@ export function buildRenderer(): void {
 }
 
 /** The FakeAppApi bundled as a classic script that installs `window.api` and `window.__fakeApi`. */
-export async function fakeApiScript(options: { phrase?: string; latencyMs?: number } = {}): Promise<string> {
+/** FakeOptions of renderer/src/testing/fake-app-api.ts (not imported: that file needs the DOM program). */
+export interface FakeScriptOptions {
+  phrase?: string;
+  latencyMs?: number;
+  trainStepMs?: number;
+}
+
+export async function fakeApiScript(options: FakeScriptOptions = {}): Promise<string> {
   const result = await build({
     stdin: {
       contents: `import { installFakeApi } from './fake-app-api.ts';\nwindow.__fakeApi = installFakeApi(${JSON.stringify(options)});`,
