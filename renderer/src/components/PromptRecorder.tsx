@@ -1,16 +1,12 @@
 import { useEffect, useMemo, useState } from 'react';
-import { LIMITS, type DatasetItem, type PromptSet } from '../../../electron/contract.ts';
+import type { DatasetItem, PromptSet } from '../../../electron/contract.ts';
 import { errorText, getApi } from '../api.ts';
 import { play } from '../audio/playback.ts';
 import { useTakeRecorder } from '../audio/use-take-recorder.ts';
+import { promptsFromText } from '../finetune/prompt-file.ts';
 import { LevelMeter } from './LevelMeter.tsx';
 
 const OWN = 'own';
-
-/** The lines of a prompt file: trimmed, blank lines and `#` comments dropped, each within the text limit. */
-export function promptsFromText(text: string): string[] {
-  return text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length > 0 && !line.startsWith('#')).map((line) => line.slice(0, LIMITS.maxTextLength));
-}
 
 interface Props {
   datasetId: string;
