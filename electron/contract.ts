@@ -116,7 +116,107 @@ export type AppEvent =
   | { type: 'status'; status: EngineStatus }
   | { type: 'stream-update'; update: StreamUpdateDTO }
   | { type: 'file-progress'; jobId: string; fraction: number; stage: 'decoding' | 'transcribing' | 'done' | 'failed'; error?: string }
-  | { type: 'library-changed' };
+  | { type: 'library-changed' }
+  | { type: 'train-progress'; job: JobInfo; loss: number; etaSeconds: number; learningRate: number }
+  | { type: 'train-gradients'; jobId: string; snapshot: GradientSnapshotDTO }
+  | { type: 'models-changed' }
+  | { type: 'datasets-changed' };
+
+
+// ---- Fine-tuning on your own voice (datasets, jobs, model versions) ----
+
+export type PromptSetId = 'digits' | 'spelling-commands' | 'harvard';
+
+export interface PromptSet {
+  id: PromptSetId;
+  name: string;
+  prompts: string[];
+}
+
+export interface DatasetInfo {
+  id: string;
+  name: string;
+  createdAt: string;
+  /** Utterances used for training and the automatically split-off held-out part. */
+  trainUtterances: number;
+  heldOutUtterances: number;
+  durationSeconds: number;
+}
+
+export interface DatasetItem {
+  id: string;
+  text: string;
+  durationSeconds: number;
+  /** Assigned once, deterministically, when the item is added. */
+  split: 'train' | 'heldout';
+  source: 'recorded' | 'imported';
+  /** Level check of the audio: clipping and silence are warned about. */
+  peak: number;
+  rms: number;
+  warnings: string[];
+}
+
+export interface ImportReport {
+  imported: number;
+  /** Every file not imported, with the reason (no transcript, unreadable audio, …). */
+  skipped: { name: string; reason: string }[];
+}
+
+export interface FineTuneRequest {
+  datasetId: string;
+  /** Model to start from (a ModelInfo id). */
+  baseModelId: string;
+  /** 0 = the defaults (those of `cellscribe train --from`). */
+  epochs: number;
+  learningRate: number;
+  /** Keep the first N recurrent layers fixed. */
+  frozenLayers: number;
+  /**
+   * Replace the top recurrent layer by a fresh one of this kind and train it as a new head
+   * ('keep' = fine-tune the model as it is). Used to compare variants on the same data.
+   */
+  head: 'keep' | 'lstm' | 'peephole' | 'gru';
+  /** Name of the model version it produces. */
+  name: string;
+}
+
+export interface JobInfo {
+  id: string;
+  request: FineTuneRequest;
+  state: 'queued' | 'running' | 'cancelled' | 'failed' | 'done';
+  step: number;
+  totalSteps: number;
+  error: string | null;
+  /** The model version it produced (state 'done'). */
+  modelId: string | null;
+  /** Per epoch: training loss and held-out CER. */
+  curve: { epoch: number; step: number; trainLoss: number; heldOutCer: number }[];
+}
+
+/**
+ * ‖∂loss/∂c_t‖ per time step and layer for one training batch (the cell state's gradient through
+ * time; hidden state for GRU), [layers × steps], row-major; shows vanishing or exploding
+ * gradients, and whether clipping acted on that step.
+ */
+export interface GradientSnapshotDTO {
+  step: number;
+  layers: number;
+  steps: number;
+  norms: Float32Array;
+  /** Global gradient norm before clipping, and the clipping limit. */
+  globalNorm: number;
+  clipNorm: number;
+}
+
+export interface ModelComparisonDTO {
+  modelId: string;
+  parentId: string;
+  datasetId: string;
+  before: { wer: number; cer: number };
+  after: { wer: number; cer: number };
+  /** Per held-out utterance: reference and both hypotheses (the UI highlights changed words). */
+  utterances: { itemId: string; reference: string; before: string; after: string }[];
+}
 
 export interface AppApi {
   getStatus(): Promise<EngineStatus>;
@@ -145,6 +245,37 @@ export interface AppApi {
   restoreTranscript(id: string): Promise<TranscriptDTO>;
   exportTranscript(id: string, format: ExportFormat): Promise<string>;
 
+  listPromptSets(): Promise<PromptSet[]>;
+  listDatasets(): Promise<DatasetInfo[]>;
+  createDataset(name: string): Promise<DatasetInfo>;
+  getDataset(id: string): Promise<{ info: DatasetInfo; items: DatasetItem[] }>;
+  renameDataset(id: string, name: string): Promise<DatasetInfo>;
+  deleteDataset(id: string): Promise<void>;
+  /** Saves a prompted recording (atomically) and returns it with its level check. */
+  addDatasetRecording(datasetId: string, text: string, pcm16k: Float32Array): Promise<DatasetItem>;
+  deleteDatasetItem(datasetId: string, itemId: string): Promise<void>;
+  getDatasetItemAudio(datasetId: string, itemId: string): Promise<Float32Array>;
+  /**
+   * Imports labelled audio: a NeMo manifest, WAV files with .txt transcripts beside them, or
+   * FSDD-style names ({digit}_{speaker}_{take}.wav). Files arrive as (relative path, bytes).
+   */
+  importDatasetFiles(datasetId: string, files: { path: string; bytes: ArrayBuffer }[]): Promise<ImportReport>;
+
+  /** Starts (or queues) a fine-tuning job in the engine worker; it survives an app restart. */
+  startFineTune(request: FineTuneRequest): Promise<JobInfo>;
+  cancelFineTune(jobId: string): Promise<JobInfo>;
+  resumeFineTune(jobId: string): Promise<JobInfo>;
+  listJobs(): Promise<JobInfo[]>;
+
+  renameModel(id: string, name: string): Promise<ModelInfo>;
+  /** The bundled base model cannot be deleted. */
+  deleteModel(id: string): Promise<void>;
+  /** A model folder as a zip archive's bytes; importModel accepts the same. */
+  exportModel(id: string): Promise<ArrayBuffer>;
+  importModel(fileName: string, bytes: ArrayBuffer): Promise<ModelInfo>;
+  /** Before/after on the dataset's held-out part: the model against its parent. */
+  compareWithParent(modelId: string, datasetId: string): Promise<ModelComparisonDTO>;
+
   /** Subscribes to engine events; returns the unsubscribe function. */
   onEvent(listener: (event: AppEvent) => void): () => void;
 }
@@ -166,6 +297,25 @@ export const CHANNELS = {
   deleteTranscript: 'library:delete',
   restoreTranscript: 'library:restore',
   exportTranscript: 'library:export',
+  listPromptSets: 'datasets:prompt-sets',
+  listDatasets: 'datasets:list',
+  createDataset: 'datasets:create',
+  getDataset: 'datasets:get',
+  renameDataset: 'datasets:rename',
+  deleteDataset: 'datasets:delete',
+  addDatasetRecording: 'datasets:add-recording',
+  deleteDatasetItem: 'datasets:delete-item',
+  getDatasetItemAudio: 'datasets:get-item-audio',
+  importDatasetFiles: 'datasets:import-files',
+  startFineTune: 'train:start',
+  cancelFineTune: 'train:cancel',
+  resumeFineTune: 'train:resume',
+  listJobs: 'train:list',
+  renameModel: 'models:rename',
+  deleteModel: 'models:delete',
+  exportModel: 'models:export',
+  importModel: 'models:import',
+  compareWithParent: 'models:compare',
 } as const satisfies Record<Exclude<keyof AppApi, 'onEvent'>, string>;
 
 export type RequestName = keyof typeof CHANNELS;
@@ -182,13 +332,19 @@ export const LIMITS = {
   maxVocabularyLength: 200_000,
   maxIdLength: 100,
   maxBeam: 128,
+  /** importDatasetFiles: files per call and bytes in all. */
+  maxImportFiles: 5000,
+  maxImportBytes: 1024 * 1024 * 1024,
+  /** A prompt or transcript text. */
+  maxTextLength: 2000,
+  maxEpochs: 200,
 } as const;
 
 /**
  * Argument shapes per request, as data so that main can validate without trusting the
  * renderer: each entry lists the expected kinds of the positional arguments.
  */
-export type ArgKind = 'id' | 'string' | 'title' | 'query' | 'pcm' | 'bytes' | 'settings' | 'exportFormat';
+export type ArgKind = 'id' | 'string' | 'title' | 'query' | 'pcm' | 'bytes' | 'settings' | 'exportFormat' | 'fileList' | 'fineTuneRequest';
 export const REQUEST_SCHEMAS: Record<RequestName, readonly ArgKind[]> = {
   getStatus: [],
   getSettings: [],
@@ -205,4 +361,23 @@ export const REQUEST_SCHEMAS: Record<RequestName, readonly ArgKind[]> = {
   deleteTranscript: ['id'],
   restoreTranscript: ['id'],
   exportTranscript: ['id', 'exportFormat'],
+  listPromptSets: [],
+  listDatasets: [],
+  createDataset: ['title'],
+  getDataset: ['id'],
+  renameDataset: ['id', 'title'],
+  deleteDataset: ['id'],
+  addDatasetRecording: ['id', 'string', 'pcm'],
+  deleteDatasetItem: ['id', 'id'],
+  getDatasetItemAudio: ['id', 'id'],
+  importDatasetFiles: ['id', 'fileList'],
+  startFineTune: ['fineTuneRequest'],
+  cancelFineTune: ['id'],
+  resumeFineTune: ['id'],
+  listJobs: [],
+  renameModel: ['id', 'title'],
+  deleteModel: ['id'],
+  exportModel: ['id'],
+  importModel: ['string', 'bytes'],
+  compareWithParent: ['id', 'id'],
 };

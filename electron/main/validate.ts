@@ -15,8 +15,12 @@ export class IpcValidationError extends Error {
 
 /** File names and other free strings (LIMITS has no entry for them). */
 export const MAX_STRING_LENGTH = 1024;
-/** Ids the renderer passes: our transcript/session ids, or its own job ids. */
-const ID_PATTERN = /^[A-Za-z0-9_-]+$/;
+/**
+ * Ids the renderer passes: our transcript/session/dataset/job ids, its own job ids, or model ids
+ * ('bundled:base', 'user:<folder>'; the backend looks those up, never uses them as paths).
+ */
+const ID_PATTERN = /^[A-Za-z0-9_-]+(:[A-Za-z0-9_-]+)?$/;
+const HEADS = new Set(['keep', 'lstm', 'peephole', 'gru']);
 const EXPORT_FORMATS = new Set(['txt', 'srt', 'vtt', 'json']);
 const DECODING_MODES = new Set(['open', 'digits', 'custom']);
 
@@ -61,6 +65,42 @@ function checkSettings(value: unknown, where: string): Settings {
   return value as Settings;
 }
 
+/** importDatasetFiles' list: at most maxImportFiles {path, bytes} pairs, maxImportBytes in all. */
+function checkFileList(value: unknown, where: string): { path: string; bytes: ArrayBuffer }[] {
+  if (!Array.isArray(value)) throw new IpcValidationError(`${where}: expected an array of { path, bytes }, got ${describe(value)}`);
+  if (value.length === 0 || value.length > LIMITS.maxImportFiles) {
+    throw new IpcValidationError(`${where}: expected 1–${LIMITS.maxImportFiles} files, got ${value.length}`);
+  }
+  let total = 0;
+  value.forEach((entry, i) => {
+    const f = exactKeys(entry, ['path', 'bytes'], `${where}[${i}]`);
+    const path = boundedString(f.path, `${where}[${i}].path`, MAX_STRING_LENGTH, 1);
+    if (path.includes('\0')) throw new IpcValidationError(`${where}[${i}].path: contains a NUL character`);
+    if (!(f.bytes instanceof ArrayBuffer)) throw new IpcValidationError(`${where}[${i}].bytes: expected an ArrayBuffer, got ${describe(f.bytes)}`);
+    total += f.bytes.byteLength;
+    if (total > LIMITS.maxImportBytes) throw new IpcValidationError(`${where}: over the limit of ${LIMITS.maxImportBytes} bytes in all (1 GiB)`);
+  });
+  return value as { path: string; bytes: ArrayBuffer }[];
+}
+
+function checkFineTuneRequest(value: unknown, where: string): unknown {
+  const r = exactKeys(value, ['datasetId', 'baseModelId', 'epochs', 'learningRate', 'frozenLayers', 'head', 'name'], where);
+  checkArg('id', r.datasetId, `${where}.datasetId`);
+  checkArg('id', r.baseModelId, `${where}.baseModelId`);
+  if (!Number.isInteger(r.epochs) || (r.epochs as number) < 0 || (r.epochs as number) > LIMITS.maxEpochs) {
+    throw new IpcValidationError(`${where}.epochs: expected an integer from 0 (the default) to ${LIMITS.maxEpochs}, got ${describe(r.epochs)}`);
+  }
+  if (typeof r.learningRate !== 'number' || !Number.isFinite(r.learningRate) || r.learningRate < 0 || r.learningRate > 1) {
+    throw new IpcValidationError(`${where}.learningRate: expected a number from 0 (the default) to 1, got ${describe(r.learningRate)}`);
+  }
+  if (!Number.isInteger(r.frozenLayers) || (r.frozenLayers as number) < 0 || (r.frozenLayers as number) > 16) {
+    throw new IpcValidationError(`${where}.frozenLayers: expected an integer from 0 to 16, got ${describe(r.frozenLayers)}`);
+  }
+  if (typeof r.head !== 'string' || !HEADS.has(r.head)) throw new IpcValidationError(`${where}.head: expected keep, lstm, peephole or gru, got ${describe(r.head)}`);
+  boundedString(r.name, `${where}.name`, LIMITS.maxTitleLength, 1);
+  return value;
+}
+
 /** Checks one argument against its kind; returns it unchanged when it passes. */
 export function checkArg(kind: ArgKind, value: unknown, where: string): unknown {
   switch (kind) {
@@ -95,6 +135,10 @@ export function checkArg(kind: ArgKind, value: unknown, where: string): unknown 
     }
     case 'settings':
       return checkSettings(value, where);
+    case 'fileList':
+      return checkFileList(value, where);
+    case 'fineTuneRequest':
+      return checkFineTuneRequest(value, where);
     case 'exportFormat':
       if (typeof value !== 'string' || !EXPORT_FORMATS.has(value)) throw new IpcValidationError(`${where}: expected txt, srt, vtt or json, got ${describe(value)}`);
       return value;

@@ -14,7 +14,9 @@ import type {
   AppEvent,
   EngineStatus,
   ExportFormat,
+  FineTuneRequest,
   InspectionDTO,
+  ModelComparisonDTO,
   ModelInfo,
   Settings,
   StreamUpdateDTO,
@@ -28,6 +30,11 @@ import { appPaths, checkId, newId, type AppPaths } from './paths.ts';
 import { leftoverPartFiles, readPartFile, RecordingFile } from './recordings.ts';
 import { checkSettings, defaultSettings, SettingsStore } from './settings-store.ts';
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatasetStore } from './datasets.ts';
+import { FineTuneJobs } from './fine-tune-jobs.ts';
+import { ModelVersions } from './model-versions.ts';
+import { promptSets } from './prompt-sets.ts';
 
 /** Every AppApi request method, plus event subscription and shutdown. */
 export interface AppBackend extends Omit<AppApi, 'onEvent'> {
@@ -41,6 +48,8 @@ export interface AppBackend extends Omit<AppApi, 'onEvent'> {
   simulateEngineCrash(): Promise<void>;
   /** Resolves when recovered recordings have been transcribed (or failed again). */
   whenIdle(): Promise<void>;
+  /** Resolves when a fine-tuning job is no longer queued or running (tests). */
+  whenJobSettled(jobId: string): Promise<import('../../electron/contract.ts').JobInfo>;
 }
 
 export interface AppBackendOptions {
@@ -124,6 +133,10 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
   let activeModel: ModelInfo | null = null;
   let modelError: string | null = null;
   let background: Promise<void> = Promise.resolve();
+  const datasets = new DatasetStore(join(options.userDataDir, 'datasets'));
+  const versions = new ModelVersions(paths.bundledModelDir, paths.modelsDir);
+  // Created before the host: the host's callbacks (crash, training events) reach it.
+  let jobs: FineTuneJobs | undefined;
 
   const emit = (event: AppEvent): void => {
     for (const listener of [...listeners]) {
@@ -139,7 +152,11 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
     mode: options.engine ?? 'worker',
     workerPath: options.workerPath,
     engineOptions: options.engineOptions,
-    onState: () => emit({ type: 'status', status: status() }),
+    onState: (state) => {
+      if (state === 'crashed') jobs?.engineCrashed();
+      emit({ type: 'status', status: status() });
+    },
+    onTrainEvent: (event) => jobs?.onEngineEvent(event),
     // After every (re)start: learn the backend, load the active model again.
     onStarted: async (call) => {
       engineStatus = await call('status');
@@ -229,8 +246,26 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
   }
 
   recoverPartFiles();
+  jobs = new FineTuneJobs({
+    jobsDir: join(options.userDataDir, 'jobs'),
+    cacheDir: join(options.userDataDir, 'cache', 'features'),
+    datasets,
+    models: versions,
+    call: (method, ...args) => host.call(method, ...args),
+    emit,
+  });
+  const fineTuneJobs = jobs;
   await host.start();
   background = transcribePending();
+  fineTuneJobs.startQueued();
+
+  /** Switches away from a model about to disappear: to the bundled one, else the first other. */
+  async function leaveModel(id: string): Promise<void> {
+    if (settings.activeModelId !== id) return;
+    const fallback = versions.list().find((m) => m.info.id !== id);
+    settings = { ...settings, activeModelId: fallback?.info.id ?? '' };
+    settingsStore.save(settings);
+  }
 
   async function transcribeWithInspection(samples: Float32Array): Promise<EngineTranscript & { inspection: EngineInspection }> {
     const result = await host.call('transcribe', samples, settings.decoding, true);
@@ -476,6 +511,129 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
 
     async exportTranscript(id: string, format: ExportFormat) {
       return library.export(id, format);
+    },
+
+    async listPromptSets() {
+      return promptSets();
+    },
+
+    async listDatasets() {
+      return datasets.list();
+    },
+
+    async createDataset(name: string) {
+      const created = datasets.create(name);
+      emit({ type: 'datasets-changed' });
+      return created;
+    },
+
+    async getDataset(id: string) {
+      return datasets.get(id);
+    },
+
+    async renameDataset(id: string, name: string) {
+      const renamed = datasets.rename(id, name);
+      emit({ type: 'datasets-changed' });
+      return renamed;
+    },
+
+    async deleteDataset(id: string) {
+      datasets.delete(id);
+      emit({ type: 'datasets-changed' });
+    },
+
+    async addDatasetRecording(datasetId: string, text: string, pcm16k: Float32Array) {
+      const item = datasets.addRecording(datasetId, text, pcm16k);
+      emit({ type: 'datasets-changed' });
+      return item;
+    },
+
+    async deleteDatasetItem(datasetId: string, itemId: string) {
+      datasets.deleteItem(datasetId, itemId);
+      emit({ type: 'datasets-changed' });
+    },
+
+    async getDatasetItemAudio(datasetId: string, itemId: string) {
+      return datasets.itemAudio(datasetId, itemId);
+    },
+
+    async importDatasetFiles(datasetId: string, files: { path: string; bytes: ArrayBuffer }[]) {
+      // Decoded in the engine (off the main thread), like transcribeFile's bytes.
+      const report = await datasets.importFiles(
+        datasetId,
+        files.map((f) => ({ path: f.path, bytes: new Uint8Array(f.bytes) })),
+        async (bytes, name) => (await host.call('decodeAudio', bytes, name)).samples,
+      );
+      emit({ type: 'datasets-changed' });
+      return report;
+    },
+
+    async startFineTune(request: FineTuneRequest) {
+      return fineTuneJobs.start(request);
+    },
+
+    async cancelFineTune(jobId: string) {
+      return fineTuneJobs.cancel(jobId);
+    },
+
+    async resumeFineTune(jobId: string) {
+      return fineTuneJobs.resume(jobId);
+    },
+
+    async listJobs() {
+      return fineTuneJobs.list();
+    },
+
+    async renameModel(id: string, name: string) {
+      const renamed = versions.rename(id, name);
+      if (activeModel?.id === id) activeModel = renamed;
+      emit({ type: 'models-changed' });
+      return renamed;
+    },
+
+    async deleteModel(id: string) {
+      versions.find(id);
+      if (id === settings.activeModelId) {
+        await leaveModel(id);
+        versions.delete(id);
+        await loadActiveModel();
+        emit({ type: 'status', status: status() });
+      } else versions.delete(id);
+      emit({ type: 'models-changed' });
+    },
+
+    async exportModel(id: string) {
+      const zip = versions.export(id);
+      return zip.buffer.slice(zip.byteOffset, zip.byteOffset + zip.byteLength) as ArrayBuffer;
+    },
+
+    async importModel(fileName: string, bytes: ArrayBuffer) {
+      const imported = versions.import(fileName, new Uint8Array(bytes));
+      emit({ type: 'models-changed' });
+      return imported;
+    },
+
+    async compareWithParent(modelId: string, datasetId: string): Promise<ModelComparisonDTO> {
+      const model = versions.find(modelId);
+      if (!model.info.parentId) throw new Error(`model "${model.info.name}" has no parent model to compare with`);
+      const parent = versions.find(model.info.parentId);
+      const heldOut = datasets.items(datasetId).filter((i) => i.split === 'heldout');
+      if (heldOut.length === 0) throw new Error('the dataset has no held-out utterances yet (it needs at least 3 items)');
+      const items = heldOut.map((i) => ({ audioPath: datasets.audioPath(datasetId, i.id), text: i.text }));
+      const before = await host.call('evaluate', parent.dir, items, settings.decoding);
+      const after = await host.call('evaluate', model.dir, items, settings.decoding);
+      return {
+        modelId,
+        parentId: parent.info.id,
+        datasetId,
+        before: { wer: before.wer, cer: before.cer },
+        after: { wer: after.wer, cer: after.cer },
+        utterances: heldOut.map((item, i) => ({ itemId: item.id, reference: item.text, before: before.hypotheses[i], after: after.hypotheses[i] })),
+      };
+    },
+
+    async whenJobSettled(jobId: string) {
+      return fineTuneJobs.whenSettled(jobId);
     },
 
     subscribe(listener) {

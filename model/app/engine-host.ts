@@ -8,6 +8,8 @@
 import { Worker } from 'node:worker_threads';
 import {
   deserializeError,
+  isEngineEvent,
+  type EngineTrainEvent,
   type EngineMethod,
   type EngineMethods,
   type EngineResponse,
@@ -32,6 +34,8 @@ export interface EngineHostOptions {
    * a `call` that reaches the new engine before the state turns 'ready' (other callers wait).
    */
   onStarted?: (call: EngineCall) => Promise<void>;
+  /** Training events pushed by the engine (fine-tuning progress, gradients, the end of a job). */
+  onTrainEvent?: (event: EngineTrainEvent) => void;
 }
 
 /** Whatever can serve engine requests. */
@@ -67,8 +71,12 @@ class WorkerTransport implements Transport {
   private closing = false;
   private exited = false;
 
-  constructor(private readonly worker: Worker, onExit: (reason: string) => void) {
+  constructor(private readonly worker: Worker, onExit: (reason: string) => void, onTrainEvent?: (event: EngineTrainEvent) => void) {
     worker.on('message', (message: EngineResponse) => {
+      if (isEngineEvent(message)) {
+        if (message.event === 'train') onTrainEvent?.(message.data);
+        return;
+      }
       const waiter = this.pending.get(message.id);
       if (!waiter) return;
       this.pending.delete(message.id);
@@ -146,10 +154,13 @@ export class EngineHost {
       // A computed specifier: bundlers must not pull tfjs into the main process's bundle.
       const specifier = new URL('../engine/engine.ts', import.meta.url).href;
       const { Engine } = (await import(specifier)) as typeof import('../engine/engine.ts');
-      this.transport = new InProcessTransport(new Engine(this.options.engineOptions));
+      const engine = new Engine(this.options.engineOptions);
+      // Events cross no thread here; a copy of the arrays mimics the worker's transfer.
+      engine.setEventSink((event) => this.options.onTrainEvent?.(event));
+      this.transport = new InProcessTransport(engine);
     } else {
       const worker = spawnWorker(this.options.workerPath ?? defaultWorkerPath(), this.options.engineOptions ?? {});
-      this.transport = new WorkerTransport(worker, (reason) => this.crashed(reason));
+      this.transport = new WorkerTransport(worker, (reason) => this.crashed(reason), (event) => this.options.onTrainEvent?.(event));
     }
     const transport = this.transport;
     const startupCall: EngineCall = async (method, ...args) => (await transport.call(method, args)) as never;

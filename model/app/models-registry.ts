@@ -34,7 +34,8 @@ export function readModelInfo(dir: string, id: string, kind: ModelInfo['kind']):
     kind,
     architecture: { arch: a.arch, layers: Number(a.layers), units: Number(a.units), stack: Number(a.stack) },
     createdAt: typeof provenance.createdAt === 'string' ? provenance.createdAt : null,
-    parentId: typeof provenance.parent === 'string' ? provenance.parent : null,
+    // Fine-tuned versions name their parent by model id; older folders may carry a plain string.
+    parentId: typeof provenance.parentId === 'string' ? provenance.parentId : typeof provenance.parent === 'string' ? provenance.parent : null,
     metrics: (meta.metrics ?? {}) as Record<string, unknown>,
   };
 }

@@ -4,30 +4,76 @@ import type { TrainEvent } from '../train/train-loop.ts';
 import { choiceFlag, integerFlag, numberFlag, parse, UsageError } from './args.ts';
 import { printJson, startBackend } from './common.ts';
 import { formatDuration, ProgressBar } from './progress.ts';
+import { basename, join } from 'node:path';
+import { readManifest, formatManifest } from '../train/manifest.ts';
+import { writeFileAtomic } from '../io/atomic.ts';
+import { splitFor, splitHash } from '../app/datasets.ts';
 
-const HELP = `Usage: cellscribe train --train FILE --dev FILE --out DIR [options]
+/** runs/finetune-<model folder>-<manifest name>: the same command resumes into the same folder. */
+function defaultFineTuneOut(from: string, manifest: string): string {
+  const clean = (s: string) => basename(s.replace(/[\\/]+(model)?[\\/]*$/, '')).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_-]+/g, '-');
+  return join('runs', `finetune-${clean(from)}-${clean(manifest)}`);
+}
+
+/**
+ * Splits the training manifests into train and held-out manifests in `dir`: each utterance's side
+ * comes from a hash of its audio path (about 20% held out; at least one when there are 3 or more),
+ * so a rerun (or a resume) gets the same split.
+ */
+export function writeAutomaticSplit(manifests: string[], dir: string): { train: string; heldOut: string; trainCount: number; heldOutCount: number } {
+  const entries = manifests.flatMap((m) => readManifest(m));
+  if (entries.length < 3) throw new UsageError(`--train has ${entries.length} utterance(s): at least 3 are needed to hold some out, or pass --dev FILE`);
+  const heldOutFlags = entries.map((e) => splitFor(e.audioPath) === 'heldout');
+  if (!heldOutFlags.some(Boolean)) {
+    let lowest = 0;
+    entries.forEach((e, i) => {
+      if (splitHash(e.audioPath) < splitHash(entries[lowest].audioPath)) lowest = i;
+    });
+    heldOutFlags[lowest] = true;
+  }
+  const rows = (held: boolean) => entries.filter((_, i) => heldOutFlags[i] === held).map((e) => ({ audio_filepath: e.audioPath, duration: e.durationSeconds, text: e.text }));
+  const train = join(dir, 'train.json');
+  const heldOut = join(dir, 'heldout.json');
+  writeFileAtomic(train, formatManifest(rows(false)));
+  writeFileAtomic(heldOut, formatManifest(rows(true)));
+  return { train, heldOut, trainCount: rows(false).length, heldOutCount: rows(true).length };
+}
+
+/** Fine-tuning defaults (`--from` without other flags): sized so 100 short utterances take minutes on a CPU. */
+export const FINE_TUNE_DEFAULTS = { epochs: 30, batchSize: 8, learningRate: 0.001, warmupSteps: 0, patience: 6 } as const;
+/** From-scratch defaults. */
+export const TRAIN_DEFAULTS = { epochs: 30, batchSize: 32, learningRate: 0.002, warmupSteps: 100, patience: 5 } as const;
+
+const HELP = `Usage: cellscribe train --train FILE [--dev FILE] --out DIR [options]
+       cellscribe train --from MODEL --train FILE [--out DIR]
 
 Trains an acoustic model with CTC (or fine-tunes one with --from). Manifests are NeMo-style JSON
 lines: {"audio_filepath": ..., "duration": ..., "text": ...}. Run the same command again after a
 crash or kill and it resumes from the last checkpoint in DIR/checkpoints. The best model (by dev
 CER) is written to DIR/model, which --model DIR accepts.
 
+Fine-tuning (--from) needs only --train: without --dev, about 20% of the training manifest
+(at least one utterance, chosen by a hash of each audio path, so the same every run) is held
+out for the per-epoch CER and early stopping; --out defaults to runs/finetune-<model>-<manifest>.
+
 Options:
   --train FILE           training manifest (repeat for several)
-  --dev FILE             development manifest, for CER/WER each epoch and early stopping (repeatable)
+  --dev FILE             development manifest, for CER/WER each epoch and early stopping (repeatable;
+                         with --from it may be left out: then part of --train is held out)
   --out DIR              output folder
   --from DIR             fine-tune this model (its architecture and front end are kept)
   --freeze N             with --from: keep the first N recurrent layers fixed (default 0)
+  --head KIND            with --from: replace the top recurrent layer by a fresh lstm, peephole or gru
   --arch A               lstm (default), peephole or gru
   --layers N             recurrent layers (default ${DEFAULT_MODEL.layers})
   --units N              units per layer (default ${DEFAULT_MODEL.units})
   --stack N              frames stacked per network step (default ${DEFAULT_MODEL.stack})
-  --epochs N             most epochs (default 30; 10 with --from)
-  --batch-size N         utterances per batch (default 32)
-  --lr X                 peak learning rate (default 0.002; 0.0003 with --from)
-  --warmup N             warm-up steps (default 100; 0 with --from)
+  --epochs N             most epochs (default ${TRAIN_DEFAULTS.epochs}; ${FINE_TUNE_DEFAULTS.epochs} with --from)
+  --batch-size N         utterances per batch (default ${TRAIN_DEFAULTS.batchSize}; ${FINE_TUNE_DEFAULTS.batchSize} with --from)
+  --lr X                 peak learning rate (default ${TRAIN_DEFAULTS.learningRate}; ${FINE_TUNE_DEFAULTS.learningRate} with --from)
+  --warmup N             warm-up steps (default ${TRAIN_DEFAULTS.warmupSteps}; ${FINE_TUNE_DEFAULTS.warmupSteps} with --from)
   --clip X               gradient-norm limit (default 10)
-  --patience N           stop after N epochs without a better dev CER (default 5; 3 with --from)
+  --patience N           stop after N epochs without a better dev CER (default ${TRAIN_DEFAULTS.patience}; ${FINE_TUNE_DEFAULTS.patience} with --from)
   --checkpoint-every N   checkpoint every N steps (default 50)
   --seed N               random seed (default 1)
   --dev-vocabulary V     decode the dev set with this vocabulary (file or "digits") for the metrics
@@ -43,6 +89,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     out: { type: 'string' },
     from: { type: 'string' },
     freeze: { type: 'string' },
+    head: { type: 'string' },
     arch: { type: 'string' },
     layers: { type: 'string' },
     units: { type: 'string' },
@@ -68,10 +115,22 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const { resolveDecoding } = await import('../engine/decode-settings.ts');
   const { Alphabet } = await import('../text/alphabet.ts');
   if (!values.train?.length) throw new UsageError('--train FILE is required');
-  if (!values.dev?.length) throw new UsageError('--dev FILE is required');
-  if (!values.out) throw new UsageError('--out DIR is required');
   const fineTune = values.from !== undefined;
+  if (!fineTune && !values.dev?.length) throw new UsageError('--dev FILE is required (only fine-tuning with --from can hold out part of --train instead)');
+  if (!fineTune && !values.out) throw new UsageError('--out DIR is required');
   if (!fineTune && values.freeze !== undefined) throw new UsageError('--freeze only applies with --from');
+  if (!fineTune && values.head !== undefined) throw new UsageError('--head only applies with --from');
+  const out = values.out ?? defaultFineTuneOut(values.from!, values.train[0]);
+  const head = values.head === undefined ? undefined : choiceFlag<RecurrentKind>(values.head, 'head', ['lstm', 'peephole', 'gru'], 'lstm');
+  let trainManifests = values.train;
+  let devManifests = values.dev ?? [];
+  if (devManifests.length === 0) {
+    const split = writeAutomaticSplit(values.train, join(out, 'auto-split'));
+    trainManifests = [split.train];
+    devManifests = [split.heldOut];
+    process.stderr.write(`no --dev: held out ${split.heldOutCount} of ${split.heldOutCount + split.trainCount} utterances of --train (${split.heldOut})\n`);
+  }
+  const defaults = fineTune ? FINE_TUNE_DEFAULTS : TRAIN_DEFAULTS;
   const model = {
     arch: choiceFlag<RecurrentKind>(values.arch, 'arch', ['lstm', 'peephole', 'gru'], DEFAULT_MODEL.arch),
     layers: integerFlag(values.layers, 'layers', DEFAULT_MODEL.layers, 1),
@@ -134,20 +193,22 @@ export async function trainCommand(argv: string[]): Promise<number> {
   };
   const result = await train(
     {
-      trainManifests: values.train,
-      devManifests: values.dev,
-      out: values.out,
+      trainManifests,
+      devManifests,
+      out,
       from: values.from,
       frozenLayers: integerFlag(values.freeze, 'freeze', 0, 0),
+      newHead: head,
       model,
       features: DEFAULT_FEATURES,
-      epochs: integerFlag(values.epochs, 'epochs', fineTune ? 10 : 30, 1),
-      batchSize: integerFlag(values['batch-size'], 'batch-size', 32, 1),
-      learningRate: numberFlag(values.lr, 'lr', fineTune ? 0.0003 : 0.002, 0),
-      warmupSteps: integerFlag(values.warmup, 'warmup', fineTune ? 0 : 100, 0),
+      epochs: integerFlag(values.epochs, 'epochs', defaults.epochs, 1),
+      batchSize: integerFlag(values['batch-size'], 'batch-size', defaults.batchSize, 1),
+      learningRate: numberFlag(values.lr, 'lr', defaults.learningRate, 0),
+      warmupSteps: integerFlag(values.warmup, 'warmup', defaults.warmupSteps, 0),
       minLearningRateRatio: 0.05,
       clipNorm: numberFlag(values.clip, 'clip', 10, 0),
-      patience: integerFlag(values.patience, 'patience', fineTune ? 3 : 5, 1),
+      patience: integerFlag(values.patience, 'patience', defaults.patience, 1),
+      keepLatestOnTie: fineTune,
       checkpointEvery: integerFlag(values['checkpoint-every'], 'checkpoint-every', 50, 1),
       seed: integerFlag(values.seed, 'seed', 1, 0),
       devDecode,
@@ -160,7 +221,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   progress.done();
-  if (result.stoppedBy === 'already-done') process.stderr.write(`training in ${values.out} is already complete\n`);
+  if (result.stoppedBy === 'already-done') process.stderr.write(`training in ${out} is already complete\n`);
   const summary = { ...result, backend: backend.backend };
   if (values.json) printJson(summary);
   else if (result.bestCer !== null) process.stderr.write(`best dev CER ${(result.bestCer * 100).toFixed(2)}% at epoch ${(result.bestEpoch ?? 0) + 1}; model in ${result.modelDir}\n`);

@@ -91,6 +91,47 @@ export interface DecodedAudioResult {
   warnings: string[];
 }
 
+/** A fine-tuning run as main describes it; the engine adds the front end and the backend. */
+export interface EngineTrainConfig {
+  trainManifest: string;
+  devManifest: string;
+  /** Output folder (checkpoints/, model/, train-log.jsonl); a rerun resumes from it. */
+  out: string;
+  /** The model to start from. */
+  from: string;
+  frozenLayers: number;
+  newHead?: 'lstm' | 'peephole' | 'gru';
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  warmupSteps: number;
+  patience: number;
+  clipNorm: number;
+  checkpointEvery: number;
+  seed: number;
+  /** Emit a gradient snapshot every N steps (0 = never). */
+  gradientEvery: number;
+  /** Decode the held-out part with the digits vocabulary (digits datasets), else greedy. */
+  devVocabulary: 'digits' | null;
+  cacheDir: string;
+}
+
+/** Pushed while a training job runs; `jobId` names it. */
+export type EngineTrainEvent =
+  | { jobId: string; type: 'step'; step: number; totalSteps: number; epoch: number; loss: number; learningRate: number; etaSeconds: number }
+  | { jobId: string; type: 'epoch'; epoch: number; step: number; trainLoss: number; devCer: number; devWer: number }
+  | { jobId: string; type: 'gradients'; step: number; layers: number; steps: number; norms: Float32Array; globalNorm: number; clipNorm: number }
+  | { jobId: string; type: 'warning'; message: string }
+  | { jobId: string; type: 'finished'; stoppedBy: 'early-stopping' | 'cancelled' | 'epochs' | 'already-done'; modelDir: string; bestCer: number | null; bestEpoch: number | null; steps: number }
+  | { jobId: string; type: 'failed'; error: string };
+
+export interface EngineEvaluation {
+  wer: number;
+  cer: number;
+  /** Per item, in the order given. */
+  hypotheses: string[];
+}
+
 /** Every method: its argument tuple and its result. */
 export interface EngineMethods {
   status: { args: []; result: EngineStatusResult };
@@ -103,11 +144,18 @@ export interface EngineMethods {
   /** Ends the stream; its final transcript equals offline transcription of the same audio. */
   streamFinish: { args: [streamId: string]; result: EngineStreamUpdate & { transcript: EngineTranscript } };
   streamCancel: { args: [streamId: string]; result: void };
+  /** Starts a fine-tuning job in the background (progress arrives as 'train' events); one at a time. */
+  trainStart: { args: [jobId: string, config: EngineTrainConfig]; result: void };
+  /** Asks the running job to stop after a checkpoint (a 'finished' event with stoppedBy 'cancelled' follows). */
+  trainCancel: { args: [jobId: string]; result: void };
+  /** Transcribes audio files with the model in `modelDir` (not the active one) and scores them. */
+  evaluate: { args: [modelDir: string, items: { audioPath: string; text: string }[], decoding: EngineDecoding]; result: EngineEvaluation };
 }
 
 export type EngineMethod = keyof EngineMethods;
 export const ENGINE_METHODS: readonly EngineMethod[] = [
   'status', 'loadModel', 'decodeAudio', 'transcribe', 'streamStart', 'streamPush', 'streamFinish', 'streamCancel',
+  'trainStart', 'trainCancel', 'evaluate',
 ];
 
 export interface EngineRequest<M extends EngineMethod = EngineMethod> {
@@ -125,9 +173,13 @@ export type EngineResponse =
   | { id: number; ok: true; result: unknown }
   | { id: number; ok: false; error: SerializedError };
 
-export interface EngineEvent {
-  event: 'log';
-  data: { level: 'info' | 'warn'; message: string };
+export type EngineEvent =
+  | { event: 'log'; data: { level: 'info' | 'warn'; message: string } }
+  | { event: 'train'; data: EngineTrainEvent };
+
+/** True for a pushed event (no request id). */
+export function isEngineEvent(message: unknown): message is EngineEvent {
+  return typeof message === 'object' && message !== null && typeof (message as { event?: unknown }).event === 'string' && !('id' in message);
 }
 
 /** Serialises any thrown value: the message always survives the thread boundary. */

@@ -11,9 +11,14 @@ import { extractFeatures } from '../features/mfcc.ts';
 import { describeBackend, selectBackend, type BackendInfo } from './backend.ts';
 import { resolveDecoding, type ResolvedDecoding } from './decode-settings.ts';
 import { Recognizer, type LayerTraceData, type StreamingSession } from './recognizer.ts';
+import { ErrorRateAccumulator } from '../eval/metrics.ts';
+import { normalizeTranscript } from '../text/alphabet.ts';
 import type {
   DecodedAudioResult,
   EngineDecoding,
+  EngineEvaluation,
+  EngineTrainConfig,
+  EngineTrainEvent,
   EngineInspection,
   EngineLayerTrace,
   EngineMethod,
@@ -49,8 +54,113 @@ export class Engine {
   private readonly decodings = new Map<string, ResolvedDecoding>();
   private readonly streams = new Map<string, OpenStream>();
   private streamCounter = 0;
+  private training: { jobId: string; controller: AbortController; done: Promise<void> } | undefined;
+  private eventSink: (event: EngineTrainEvent) => void = () => undefined;
 
   constructor(private readonly options: EngineOptions = {}) {}
+
+  /** Where training events go (the worker posts them; in-process hosts call a listener). */
+  setEventSink(sink: (event: EngineTrainEvent) => void): void {
+    this.eventSink = sink;
+  }
+
+  /** Resolves when the running training job (if any) has ended; tests and dispose use it. */
+  async whenTrainingDone(): Promise<void> {
+    await this.training?.done;
+  }
+
+  async trainStart(jobId: string, config: EngineTrainConfig): Promise<void> {
+    if (this.training) throw new Error(`a training job (${this.training.jobId}) is already running; one at a time`);
+    const backend = await this.ensureBackend();
+    const { train } = await import('../train/train-loop.ts');
+    const { DEFAULT_FEATURES, DEFAULT_MODEL } = await import('../config.ts');
+    const controller = new AbortController();
+    const emit = (event: EngineTrainEvent) => {
+      try {
+        this.eventSink(event);
+      } catch {
+        // A listener's failure must not end the job.
+      }
+    };
+    const devDecode = config.devVocabulary === 'digits' ? resolveDecoding({ vocabulary: 'digits' }, new (await import('../text/alphabet.ts')).Alphabet(DEFAULT_MODEL.alphabet)) : undefined;
+    const run = train(
+      {
+        trainManifests: [config.trainManifest],
+        devManifests: [config.devManifest],
+        out: config.out,
+        from: config.from,
+        frozenLayers: config.frozenLayers,
+        newHead: config.newHead,
+        model: DEFAULT_MODEL,
+        features: DEFAULT_FEATURES,
+        epochs: config.epochs,
+        batchSize: config.batchSize,
+        learningRate: config.learningRate,
+        warmupSteps: config.warmupSteps,
+        minLearningRateRatio: 0.05,
+        clipNorm: config.clipNorm,
+        patience: config.patience,
+        keepLatestOnTie: true,
+        checkpointEvery: config.checkpointEvery,
+        seed: config.seed,
+        devDecode,
+        cacheDir: config.cacheDir,
+        command: 'CellScribe app: fine-tune',
+        backend: backend.name,
+      },
+      {
+        signal: controller.signal,
+        gradientEvery: config.gradientEvery > 0 ? config.gradientEvery : undefined,
+        onEvent: (e) => {
+          if (e.type === 'step') emit({ jobId, type: 'step', step: e.step, totalSteps: e.totalSteps, epoch: e.epoch, loss: e.loss, learningRate: e.learningRate, etaSeconds: e.etaSeconds });
+          else if (e.type === 'epoch') emit({ jobId, type: 'epoch', epoch: e.epoch, step: -1, trainLoss: e.trainLoss, devCer: e.devCer, devWer: e.devWer });
+          else if (e.type === 'warning') emit({ jobId, type: 'warning', message: e.message });
+          else if (e.type === 'gradients') {
+            const steps = Math.max(0, ...e.layers.map((l) => l.norms.length));
+            const norms = new Float32Array(e.layers.length * steps); // [layers × steps], row-major
+            e.layers.forEach((l, i) => norms.set(l.norms, i * steps));
+            emit({ jobId, type: 'gradients', step: e.step, layers: e.layers.length, steps, norms, globalNorm: e.globalNorm, clipNorm: e.clipNorm });
+          }
+        },
+      },
+    );
+    const done = run.then(
+      (result) => emit({ jobId, type: 'finished', stoppedBy: result.stoppedBy, modelDir: result.modelDir, bestCer: result.bestCer, bestEpoch: result.bestEpoch, steps: result.steps }),
+      (error: unknown) => emit({ jobId, type: 'failed', error: (error as Error)?.message ?? String(error) }),
+    ).finally(() => {
+      this.training = undefined;
+    });
+    this.training = { jobId, controller, done };
+  }
+
+  async trainCancel(jobId: string): Promise<void> {
+    if (this.training?.jobId === jobId) this.training.controller.abort();
+  }
+
+  async evaluate(modelDir: string, items: { audioPath: string; text: string }[], decoding: EngineDecoding): Promise<EngineEvaluation> {
+    await this.ensureBackend();
+    const recognizer = await Recognizer.load(modelDir);
+    try {
+      const resolved = this.resolveFor(decoding, recognizer.model.alphabet);
+      const accumulator = new ErrorRateAccumulator();
+      const hypotheses: string[] = [];
+      for (const item of items) {
+        const t = await recognizer.transcribeFile(item.audioPath, resolved);
+        accumulator.add(normalizeTranscript(item.text, recognizer.model.alphabet), t.text);
+        hypotheses.push(t.text);
+      }
+      return { wer: accumulator.wer, cer: accumulator.cer, hypotheses };
+    } finally {
+      recognizer.dispose();
+    }
+  }
+
+  /** Decoder settings for another model's alphabet (uncached). */
+  private resolveFor(decoding: EngineDecoding, alphabet: Alphabet): ResolvedDecoding {
+    if (decoding.mode === 'digits') return resolveDecoding({ vocabulary: 'digits', beam: decoding.beam }, alphabet);
+    if (decoding.mode === 'custom') return { ...resolveDecoding({ beam: decoding.beam }, alphabet), vocabulary: vocabularyFromText(decoding.customVocabulary, alphabet) };
+    return resolveDecoding({ beam: decoding.beam }, alphabet);
+  }
 
   /** Starts the tfjs backend once. */
   private async ensureBackend(): Promise<BackendInfo> {
@@ -226,13 +336,14 @@ export class Engine {
   }
 
   dispose(): void {
+    this.training?.controller.abort();
     for (const id of [...this.streams.keys()]) void this.streamCancel(id);
     this.recognizer?.dispose();
     this.recognizer = undefined;
   }
 }
 
-const METHOD_NAMES = new Set<string>(['status', 'loadModel', 'decodeAudio', 'transcribe', 'streamStart', 'streamPush', 'streamFinish', 'streamCancel']);
+const METHOD_NAMES = new Set<string>(['status', 'loadModel', 'decodeAudio', 'transcribe', 'streamStart', 'streamPush', 'streamFinish', 'streamCancel', 'trainStart', 'trainCancel', 'evaluate']);
 function isEngineMethod(name: string): name is EngineMethod {
   return METHOD_NAMES.has(name);
 }

@@ -7,12 +7,17 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Engine, type EngineOptions } from './engine.ts';
-import { collectTransferables, serializeError, type EngineRequest, type EngineResponse } from './engine-protocol.ts';
+import { collectTransferables, serializeError, type EngineEvent, type EngineRequest, type EngineResponse } from './engine-protocol.ts';
 
 const port = parentPort;
 if (!port) throw new Error('engine/worker.ts must run as a worker_threads Worker (no parentPort)');
 
 const engine = new Engine((workerData ?? {}) as EngineOptions);
+// Training progress is pushed as events (no request id), its arrays transferred.
+engine.setEventSink((data) => {
+  const message: EngineEvent = { event: 'train', data };
+  port.postMessage(message, collectTransferables(message));
+});
 let queue: Promise<void> = Promise.resolve();
 
 function isRequest(value: unknown): value is EngineRequest {

@@ -51,6 +51,12 @@ export interface TrainConfig {
   clipNorm: number;
   /** Stop after this many epochs without a better dev CER. */
   patience: number;
+  /**
+   * Count an epoch whose dev CER equals the best as an improvement (save it, reset patience).
+   * Fine-tuning on a few utterances reaches 0 % on its small held-out part early; the later,
+   * better-trained epochs should win the tie, not the first.
+   */
+  keepLatestOnTie?: boolean;
   /** Write a checkpoint every N optimizer steps (and at every epoch's end). */
   checkpointEvery: number;
   seed: number;
@@ -123,6 +129,7 @@ function fingerprintOf(config: TrainConfig): string {
     minLearningRateRatio: config.minLearningRateRatio,
     clipNorm: config.clipNorm,
     seed: config.seed,
+    ...(config.keepLatestOnTie ? { keepLatestOnTie: true } : {}),
   };
   return createHash('sha256').update(JSON.stringify(relevant)).digest('hex').slice(0, 16);
 }
@@ -379,7 +386,7 @@ export async function train(config: TrainConfig, hooks: TrainHooks = {}): Promis
     // End of epoch: dev metrics, best model, early stopping.
     const dev = evaluateUtterances(model, devSet, config.devDecode ?? {});
     const trainLoss = state.epochLossSum / Math.max(1, state.epochBatches);
-    const improved = state.bestCer === null || dev.cer < state.bestCer;
+    const improved = state.bestCer === null || dev.cer < state.bestCer || (config.keepLatestOnTie === true && dev.cer === state.bestCer);
     const seconds = (Date.now() - epochStarted) / 1000;
     state.history.push({ epoch: state.epoch, trainLoss, devCer: dev.cer, devWer: dev.wer, seconds });
     appendFileSync(join(out, 'train-log.jsonl'), JSON.stringify({ epoch: state.epoch, step: state.step, trainLoss, devCer: dev.cer, devWer: dev.wer, seconds }) + '\n');

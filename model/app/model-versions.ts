@@ -1,0 +1,196 @@
+/**
+ * Model versions in userData/models/<folder>: rename, delete, export and import as a zip, and
+ * installing a fine-tuned model with its provenance (parent model, dataset, metrics). No tfjs
+ * (main process): only meta.json and the weights manifest are read. Every write is atomic: a
+ * folder is complete under a hidden temporary name before it takes its real name, and an
+ * existing model is never overwritten.
+ */
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import type { ModelInfo } from '../../electron/contract.ts';
+import { findCommittedFolder, writeFileAtomic } from '../io/atomic.ts';
+import { readZip, writeZip, ZipError, type ZipEntry } from '../io/zip.ts';
+import { BUNDLED_MODEL_ID, readModelInfo, scanModels, type RegisteredModel } from './models-registry.ts';
+
+const REQUIRED_FILES = ['meta.json', 'model.json', 'weights.bin'];
+
+/** A folder name from a display name: lower-case a-z, 0-9 and '-', never empty. */
+export function folderSlug(name: string): string {
+  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60);
+  return slug || 'model';
+}
+
+/** `base`, or `base-2`, `base-3`, … : the first name not taken in `dir`. */
+export function uniqueFolder(dir: string, base: string): string {
+  let name = base;
+  for (let n = 2; existsSync(join(dir, name)); n++) name = `${base}-${n}`;
+  return name;
+}
+
+/**
+ * Checks that `dir` is a complete model folder without loading tfjs: meta.json describes a
+ * CellScribe model, model.json lists the weights, weights.bin has exactly their size.
+ */
+export function checkModelFolder(dir: string): void {
+  for (const file of REQUIRED_FILES) if (!existsSync(join(dir, file))) throw new Error(`not a model folder: ${file} is missing`);
+  readModelInfo(dir, 'check', 'user');
+  let manifest: { weightsManifest?: { paths: string[]; weights: { shape: number[]; dtype?: string }[] }[] };
+  try {
+    manifest = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+  } catch (error) {
+    throw new Error(`not a model folder: model.json is not valid JSON (${(error as Error).message})`);
+  }
+  const groups = manifest.weightsManifest;
+  if (!Array.isArray(groups) || groups.length === 0) throw new Error('not a model folder: model.json has no weightsManifest');
+  let expected = 0;
+  let actual = 0;
+  for (const group of groups) {
+    for (const w of group.weights ?? []) expected += w.shape.reduce((a, b) => a * b, 1) * 4;
+    for (const path of group.paths ?? []) {
+      if (path.includes('/') || path.includes('\\') || path.startsWith('.')) throw new Error(`not a model folder: weights path ${JSON.stringify(path)} is not a plain file name`);
+      if (!existsSync(join(dir, path))) throw new Error(`not a model folder: weights file ${path} is missing`);
+      actual += statSync(join(dir, path)).size;
+    }
+  }
+  if (expected !== actual) throw new Error(`not a model folder: the weights are ${actual} bytes, model.json describes ${expected}`);
+}
+
+export class ModelVersions {
+  constructor(private readonly bundledModelDir: string, private readonly modelsDir: string) {
+    mkdirSync(modelsDir, { recursive: true });
+  }
+
+  list(): RegisteredModel[] {
+    return scanModels(this.bundledModelDir, this.modelsDir).models;
+  }
+
+  find(id: string): RegisteredModel {
+    const found = this.list().find((m) => m.info.id === id);
+    if (!found) throw new Error(`no model with id "${id}"`);
+    return found;
+  }
+
+  private userModel(id: string, action: string): RegisteredModel {
+    const model = this.find(id);
+    if (model.info.kind === 'bundled') throw new Error(`the bundled base model cannot be ${action}`);
+    return model;
+  }
+
+  private updateMeta(dir: string, change: (meta: Record<string, any>) => void): void {
+    const file = join(dir, 'meta.json');
+    const meta = JSON.parse(readFileSync(file, 'utf8'));
+    change(meta);
+    writeFileAtomic(file, JSON.stringify(meta, null, 2));
+  }
+
+  rename(id: string, name: string): ModelInfo {
+    const trimmed = name.trim();
+    if (trimmed === '' || trimmed.length > 200) throw new Error(`model name: expected 1–200 characters, got ${trimmed.length}`);
+    const model = this.userModel(id, 'renamed');
+    this.updateMeta(model.dir, (meta) => {
+      meta.name = trimmed;
+    });
+    return this.find(id).info;
+  }
+
+  /** Removes a user model (renamed away first, so a crash never leaves half a model listed). */
+  delete(id: string): void {
+    const model = this.userModel(id, 'deleted');
+    const doomed = join(this.modelsDir, `.deleted-${Date.now()}-${model.dir.split(/[\\/]/).pop()}`);
+    renameSync(model.dir, doomed);
+    rmSync(doomed, { recursive: true, force: true });
+  }
+
+  /** The model folder as a zip: one top-level folder named after the model, with its files. */
+  export(id: string): Uint8Array {
+    const model = this.find(id);
+    const top = folderSlug(model.info.name);
+    const entries: ZipEntry[] = [];
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir).sort()) {
+        const path = join(dir, name);
+        if (name.startsWith('.')) continue;
+        if (statSync(path).isDirectory()) walk(path);
+        else entries.push({ name: `${top}/${relative(model.dir, path).split(/[\\/]/).join('/')}`, data: readFileSync(path) });
+      }
+    };
+    walk(model.dir);
+    return writeZip(entries);
+  }
+
+  /**
+   * Imports a zip made by export (or any zip of one model folder, at its root or inside one
+   * folder). The archive is checked entry by entry and the folder as a model before it appears;
+   * the new folder never replaces an existing one.
+   */
+  import(fileName: string, bytes: Uint8Array): ModelInfo {
+    let entries: ZipEntry[];
+    try {
+      entries = readZip(bytes, { maxEntries: 1000, maxTotalBytes: 1024 * 1024 * 1024 });
+    } catch (error) {
+      const reason = error instanceof ZipError ? error.message : `unreadable (${(error as Error).message})`;
+      throw new Error(`${fileName}: not a usable model archive: ${reason}`);
+    }
+    const metaEntries = entries.filter((e) => e.name === 'meta.json' || /^[^/]+\/meta\.json$/.test(e.name));
+    if (metaEntries.length !== 1) {
+      throw new Error(`${fileName}: not a model archive: expected one model folder (meta.json, model.json, weights.bin), found ${metaEntries.length} meta.json files`);
+    }
+    const prefix = metaEntries[0].name.slice(0, metaEntries[0].name.length - 'meta.json'.length);
+    const temp = join(this.modelsDir, `.import-${process.pid}-${Date.now()}`);
+    mkdirSync(temp, { recursive: true });
+    try {
+      for (const entry of entries) {
+        if (!entry.name.startsWith(prefix)) continue;
+        const target = join(temp, ...entry.name.slice(prefix.length).split('/'));
+        mkdirSync(dirname(target), { recursive: true });
+        writeFileAtomic(target, entry.data);
+      }
+      try {
+        checkModelFolder(temp);
+      } catch (error) {
+        throw new Error(`${fileName}: ${(error as Error).message}`);
+      }
+      const name = readModelInfo(temp, 'import', 'user').name;
+      const folder = uniqueFolder(this.modelsDir, folderSlug(name));
+      renameSync(temp, join(this.modelsDir, folder));
+      return this.find(`user:${folder}`).info;
+    } catch (error) {
+      rmSync(temp, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  /**
+   * Installs a trained model folder as a new user model with its provenance: display name,
+   * parent model id, dataset, metrics. Copied under a hidden name, then renamed into place.
+   */
+  install(sourceDir: string, options: { name: string; folderHint: string; parentId: string; datasetId: string; datasetName: string; jobId: string; metrics: Record<string, unknown> }): ModelInfo {
+    const source = findCommittedFolder(sourceDir);
+    if (!source) throw new Error(`no trained model at ${sourceDir}`);
+    checkModelFolder(source);
+    const temp = join(this.modelsDir, `.install-${process.pid}-${Date.now()}`);
+    cpSync(source, temp, { recursive: true });
+    try {
+      this.updateMeta(temp, (meta) => {
+        meta.name = options.name;
+        meta.provenance = {
+          ...(meta.provenance ?? {}),
+          createdAt: new Date().toISOString(),
+          parentId: options.parentId,
+          datasetId: options.datasetId,
+          datasetName: options.datasetName,
+          jobId: options.jobId,
+        };
+        meta.metrics = { ...(meta.metrics ?? {}), ...options.metrics };
+      });
+      const folder = uniqueFolder(this.modelsDir, folderSlug(options.folderHint));
+      renameSync(temp, join(this.modelsDir, folder));
+      return this.find(`user:${folder}`).info;
+    } catch (error) {
+      rmSync(temp, { recursive: true, force: true });
+      throw error;
+    }
+  }
+}
+
+export { BUNDLED_MODEL_ID };
