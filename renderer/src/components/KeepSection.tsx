@@ -1,6 +1,8 @@
-import { useState } from 'react';
-import { LIMITS, type DatasetInfo, type ModelComparisonDTO, type ModelInfo } from '../../../electron/contract.ts';
+import { useState, useSyncExternalStore } from 'react';
+import { LIMITS, type DatasetInfo, type JobInfo, type ModelComparisonDTO, type ModelInfo } from '../../../electron/contract.ts';
 import { errorText, getApi } from '../api.ts';
+import { metricsSummary } from '../finetune/model-metrics.ts';
+import { trainingStore } from '../finetune/training-store.ts';
 import { BeforeAfter } from './BeforeAfter.tsx';
 
 /** Saves bytes as a file through a blob URL. */
@@ -15,18 +17,15 @@ function downloadBytes(bytes: ArrayBuffer, fileName: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** The dataset a version was trained on, when the backend recorded it in the metrics. */
-export function trainedOn(model: ModelInfo): string | null {
+/**
+ * The dataset a version was trained on: from the job that produced it (jobs are kept across
+ * restarts), else from its metrics when the training run recorded it there.
+ */
+export function trainedOn(model: ModelInfo, jobs: readonly JobInfo[]): string | null {
+  const job = jobs.find((candidate) => candidate.modelId === model.id);
+  if (job) return job.request.datasetId;
   const id = model.metrics.datasetId;
   return typeof id === 'string' ? id : null;
-}
-
-/** Numeric metrics worth a column ("heldOutCer 8.2 %"); ids and nested values are left out. */
-function metricText(model: ModelInfo): string {
-  return Object.entries(model.metrics)
-    .filter((entry): entry is [string, number] => typeof entry[1] === 'number' && Number.isFinite(entry[1]))
-    .map(([key, value]) => (/cer|wer/i.test(key) ? `${key} ${(value * 100).toFixed(1)} %` : `${key} ${Number.isInteger(value) ? value : value.toFixed(3)}`))
-    .join(' · ');
 }
 
 interface Props {
@@ -47,6 +46,8 @@ export function KeepSection({ models, datasets, selectedDatasetId, activeModelId
   const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);
   const [comparison, setComparison] = useState<{ model: ModelInfo; result: ModelComparisonDTO } | null>(null);
   const [comparing, setComparing] = useState<string | null>(null);
+  const training = useSyncExternalStore(trainingStore.subscribe, trainingStore.get);
+  const jobs = [...training.jobs.values()].map((live) => live.job);
   const byId = new Map(models.map((model) => [model.id, model]));
   const datasetName = (id: string | null) => (id ? datasets.find((dataset) => dataset.id === id)?.name ?? id : '–');
 
@@ -60,7 +61,7 @@ export function KeepSection({ models, datasets, selectedDatasetId, activeModelId
   };
 
   const compare = async (model: ModelInfo) => {
-    const datasetId = trainedOn(model) ?? selectedDatasetId;
+    const datasetId = trainedOn(model, jobs) ?? selectedDatasetId;
     if (!datasetId) {
       setNotice('Pick a dataset first: the comparison runs on its held-out part.');
       return;
@@ -124,8 +125,8 @@ export function KeepSection({ models, datasets, selectedDatasetId, activeModelId
                 </td>
                 <td>{model.createdAt ? new Date(model.createdAt).toLocaleString() : '–'}</td>
                 <td>{model.parentId ? byId.get(model.parentId)?.name ?? model.parentId : '–'}</td>
-                <td>{datasetName(trainedOn(model))}</td>
-                <td className="small">{metricText(model) || '–'}</td>
+                <td>{datasetName(trainedOn(model, jobs))}</td>
+                <td className="small">{metricsSummary(model.metrics) || '–'}</td>
                 <td><div className="row-actions">
                   <button type="button" data-testid={`model-activate-${model.id}`} disabled={isActive} onClick={() => void run('Activating', () => onActivate(model.id))}>{isActive ? 'Active' : 'Use this'}</button>
                   {model.parentId ? <button type="button" data-testid={`model-compare-${model.id}`} disabled={comparing !== null} onClick={() => void compare(model)}>{comparing === model.id ? 'Comparing…' : 'Before / after'}</button> : null}

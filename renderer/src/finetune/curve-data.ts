@@ -87,7 +87,8 @@ export function finalMetrics(job: JobInfo): FinalMetrics {
     name: job.request.name,
     head: job.request.head,
     state: job.state,
-    epochs: last?.epoch ?? 0,
+    // Counted, not read from the last entry: the engine numbers epochs from 0.
+    epochs: job.curve.length,
     steps: job.step,
     trainLoss: last && Number.isFinite(last.trainLoss) ? last.trainLoss : null,
     heldOutCer: last && Number.isFinite(last.heldOutCer) ? last.heldOutCer : null,
