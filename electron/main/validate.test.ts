@@ -66,3 +66,38 @@ test('only the app window showing the app page is a trusted sender', () => {
   assert.match(senderProblem({ webContentsId: 1, frameUrl: '', isMainFrame: true }, trusted)!, /not valid/);
   assert.match(senderProblem({ webContentsId: 1, frameUrl: page, isMainFrame: true }, { ...trusted, webContentsId: null })!, /app window/);
 });
+
+test('fine-tuning requests: file lists and fine-tune requests are checked field by field, model ids with a colon pass', () => {
+  const files = [{ path: 'a/1_nicolas_0.wav', bytes: new ArrayBuffer(8) }];
+  assert.equal(validateRequest('importDatasetFiles', ['ds-1', files])[1], files);
+  const request = { datasetId: 'ds-1', baseModelId: 'bundled:base', epochs: 0, learningRate: 0, frozenLayers: 1, head: 'gru', name: 'Mine' };
+  assert.deepEqual(validateRequest('startFineTune', [request]), [request]);
+  assert.deepEqual(validateRequest('compareWithParent', ['user:my-voice', 'ds-1']), ['user:my-voice', 'ds-1']);
+  rejects('deleteModel', ['user:../x'], /expected letters, digits/);
+  rejects('deleteModel', ['a:b:c'], /expected letters, digits/);
+  rejects('importDatasetFiles', ['ds', []], /expected 1–5000 files, got 0/);
+  rejects('importDatasetFiles', ['ds', 'files'], /expected an array/);
+  rejects('importDatasetFiles', ['ds', [{ path: 'a.wav' }]], /expected exactly the keys bytes, path/);
+  rejects('importDatasetFiles', ['ds', [{ path: 'a.wav', bytes: new Uint8Array(2) }]], /bytes: expected an ArrayBuffer, got a Uint8Array/);
+  rejects('importDatasetFiles', ['ds', [{ path: '', bytes: new ArrayBuffer(2) }]], /path: expected 1–1024/);
+  rejects('startFineTune', [{ ...request, extra: 1 }], /expected exactly the keys/);
+  rejects('startFineTune', [{ ...request, head: 'transformer' }], /head: expected keep, lstm, peephole or gru/);
+  rejects('startFineTune', [{ ...request, epochs: 1.5 }], /epochs: expected an integer/);
+  rejects('startFineTune', [{ ...request, learningRate: Number.NaN }], /learningRate/);
+  rejects('startFineTune', [{ ...request, frozenLayers: -1 }], /frozenLayers/);
+  rejects('startFineTune', [{ ...request, name: '' }], /name: expected 1–200/);
+  rejects('startFineTune', [{ ...request, datasetId: '../../etc' }], /datasetId: expected letters/);
+});
+
+test('oversized fine-tuning messages are rejected', () => {
+  const request = { datasetId: 'ds-1', baseModelId: 'bundled:base', epochs: LIMITS.maxEpochs + 1, learningRate: 0, frozenLayers: 0, head: 'keep', name: 'x' };
+  rejects('startFineTune', [request], /epochs: expected an integer from 0 \(the default\) to 200/);
+  rejects('startFineTune', [{ ...request, epochs: 1, name: 'x'.repeat(LIMITS.maxTitleLength + 1) }], /name: expected 1–200/);
+  const many = Array.from({ length: LIMITS.maxImportFiles + 1 }, () => ({ path: 'a.wav', bytes: new ArrayBuffer(1) }));
+  rejects('importDatasetFiles', ['ds', many], /expected 1–5000 files, got 5001/);
+  // Two "half-gigabyte-plus" buffers stand in (instanceof passes, nothing is allocated).
+  const big = Object.create(ArrayBuffer.prototype, { byteLength: { value: LIMITS.maxImportBytes / 2 + 1 } });
+  rejects('importDatasetFiles', ['ds', [{ path: 'a.wav', bytes: big }, { path: 'b.wav', bytes: big }]], /over the limit of 1073741824 bytes in all/);
+  rejects('importDatasetFiles', ['ds', [{ path: 'x'.repeat(2000), bytes: new ArrayBuffer(1) }]], /expected 1–1024 characters/);
+  rejects('addDatasetRecording', ['ds', 'one', new Float32Array(LIMITS.maxChunkSamples + 1)], /over the limit/);
+});
