@@ -14,6 +14,8 @@ Commands:
   train                train a model, or fine-tune one (--from)
   info                 describe a model
   corpus               synthesize a training corpus with offline TTS voices
+  dataset              import labelled audio into the app's fine-tuning datasets
+  models               list, export or import the app's model versions
 
 Run \`cellscribe <command> --help\` for a command's options.
 Common option: --backend tfjs-node-gpu|tfjs-node|wasm|cpu (default: the first that loads).
@@ -27,6 +29,8 @@ const commands: Record<string, () => Promise<Command>> = {
   train: async () => (await import('./train-command.ts')).trainCommand,
   info: async () => (await import('./info-command.ts')).infoCommand,
   corpus: async () => (await import('./corpus-command.ts')).corpusCommand,
+  dataset: async () => (await import('./dataset-command.ts')).datasetCommand,
+  models: async () => (await import('./models-command.ts')).modelsCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
