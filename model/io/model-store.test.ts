@@ -104,3 +104,15 @@ test('an interrupted folder replacement leaves a readable model', async () => {
   assert.ok(existsSync(dir));
   model.dispose();
 });
+
+test('a model saved before the energy floor existed loads with energyFloor 0, its original front end', async () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'store-')), 'model');
+  const model = tinyModel();
+  const meta = metaFor(model);
+  const { energyFloor: _dropped, ...olderFeatures } = meta.features;
+  await writeModelFolder(dir, { ...meta, features: olderFeatures as typeof meta.features }, model.namedVariables());
+  const { meta: loaded, weights } = await readModelFolder(dir);
+  assert.equal(loaded.features.energyFloor, 0);
+  tf.dispose(Object.values(weights));
+  model.dispose();
+});

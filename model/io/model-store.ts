@@ -112,6 +112,8 @@ export function validateMeta(raw: unknown, dir: string): ModelMeta {
   if (typeof arch.alphabet !== 'string' || arch.alphabet.length === 0) fail('architecture.alphabet must be a non-empty string');
   const f = meta.features;
   if (!f || f.sampleRate !== 16000) fail('features.sampleRate must be 16000');
+  // Models saved before the energy floor existed were trained without one: 0 is their front end.
+  if (f.energyFloor === undefined) f.energyFloor = 0;
   for (const key of ['frameLength', 'hopLength', 'fftSize', 'melBands', 'numCepstra', 'deltaWindow'] as const) {
     if (!Number.isInteger(f[key]) || f[key] < 1) fail(`features.${key} must be a positive integer`);
   }
