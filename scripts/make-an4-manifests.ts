@@ -5,7 +5,9 @@
  *
  *   node --import tsx scripts/make-an4-manifests.ts [--data ../shared/data/an4] [--out runs/manifests]
  * Writes an4-train.json, an4-dev.json (absolute paths) and an4-train.txt (the training
- * transcripts, one a line: the text the word LM is built from).
+ * transcripts, one a line: the text the word LM is built from). The dev speakers are also split
+ * in two: an4-dev-tune.json (the first 5, for choosing decoding weights) and
+ * an4-dev-report.json (the other 6, never used to choose anything).
  */
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,6 +26,9 @@ const train = entries.filter((e) => !DEV_SPEAKERS.includes(speakerOf(e.audioPath
 const dev = entries.filter((e) => DEV_SPEAKERS.includes(speakerOf(e.audioPath)));
 writeFileAtomic(join(out, 'an4-train.json'), train.map(line).join('\n') + '\n');
 writeFileAtomic(join(out, 'an4-dev.json'), dev.map(line).join('\n') + '\n');
+const tuneSpeakers = DEV_SPEAKERS.slice(0, 5);
+writeFileAtomic(join(out, 'an4-dev-tune.json'), dev.filter((e) => tuneSpeakers.includes(speakerOf(e.audioPath))).map(line).join('\n') + '\n');
+writeFileAtomic(join(out, 'an4-dev-report.json'), dev.filter((e) => !tuneSpeakers.includes(speakerOf(e.audioPath))).map(line).join('\n') + '\n');
 writeFileAtomic(join(out, 'an4-train.txt'), train.map((e) => e.text).join('\n') + '\n');
 const words = [...new Set(train.flatMap((e) => e.text.split(' ')))].sort();
 writeFileAtomic(join(out, 'an4-vocabulary.txt'), words.join('\n') + '\n');

@@ -1,5 +1,5 @@
 /** `cellscribe eval --manifest FILE [--model DIR] [--vocabulary FILE|digits] [--lm FILE] [--beam N] [--json]` */
-import { integerFlag, parse, UsageError } from './args.ts';
+import { integerFlag, numberFlag, parse, UsageError } from './args.ts';
 import { modelDirFrom, printJson, startBackend } from './common.ts';
 import { ProgressBar } from './progress.ts';
 
@@ -13,6 +13,8 @@ Options:
   --model DIR            model folder (default: the bundled base model)
   --vocabulary FILE      restrict output to the words/phrases in FILE, or "digits"
   --lm FILE              word language model built from this plain-text file
+  --lm-weight A          weight of the word LM's log-probability (default 0.5)
+  --word-bonus B         score added per word with an LM (default 1.0)
   --beam N               beam width
   --json                 print one JSON object on stdout
   --errors               also list the utterances with errors
@@ -26,6 +28,8 @@ export async function evalCommand(argv: string[]): Promise<number> {
     vocabulary: { type: 'string' },
     lm: { type: 'string' },
     beam: { type: 'string' },
+    'lm-weight': { type: 'string' },
+    'word-bonus': { type: 'string' },
     json: { type: 'boolean' },
     errors: { type: 'boolean' },
     backend: { type: 'string' },
@@ -45,7 +49,16 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const modelDir = modelDirFrom(values.model);
   const backend = await startBackend(values.backend, values.json);
   const recognizer = await Recognizer.load(modelDir);
-  const decoding = resolveDecoding({ vocabulary: values.vocabulary, lm: values.lm, beam }, recognizer.model.alphabet);
+  const decoding = resolveDecoding(
+    {
+      vocabulary: values.vocabulary,
+      lm: values.lm,
+      beam,
+      alpha: values['lm-weight'] === undefined ? undefined : numberFlag(values['lm-weight'], 'lm-weight', 0.5, 0),
+      beta: values['word-bonus'] === undefined ? undefined : numberFlag(values['word-bonus'], 'word-bonus', 1, -100),
+    },
+    recognizer.model.alphabet,
+  );
   const accumulator = new ErrorRateAccumulator();
   const progress = new ProgressBar();
   const failed: { file: string; error: string }[] = [];

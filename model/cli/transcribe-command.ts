@@ -1,5 +1,5 @@
 /** `cellscribe transcribe FILE... [--model DIR] [--vocabulary FILE|digits] [--lm FILE] [--beam N] [--format F]` */
-import { choiceFlag, integerFlag, parse, UsageError } from './args.ts';
+import { choiceFlag, integerFlag, numberFlag, parse, UsageError } from './args.ts';
 import { modelDirFrom, printJson, startBackend } from './common.ts';
 import { TRANSCRIPT_FORMATS, toSrt, toVtt } from './subtitles.ts';
 
@@ -11,6 +11,8 @@ Options:
   --model DIR            model folder (default: the bundled base model)
   --vocabulary FILE      restrict output to the words/phrases in FILE (one per line), or "digits"
   --lm FILE              word language model: a plain-text file (one sentence a line) to build it from
+  --lm-weight A          weight of the word LM's log-probability (default 0.5)
+  --word-bonus B         score added per word with an LM (default 1.0)
   --beam N               beam width (default: greedy, or 16 with a vocabulary or LM)
   --format F             text (default), json, srt or vtt
   --backend NAME         tfjs-node-gpu, tfjs-node, wasm or cpu
@@ -25,6 +27,8 @@ export async function transcribeCommand(argv: string[]): Promise<number> {
       vocabulary: { type: 'string' },
       lm: { type: 'string' },
       beam: { type: 'string' },
+    'lm-weight': { type: 'string' },
+    'word-bonus': { type: 'string' },
       format: { type: 'string' },
       backend: { type: 'string' },
     },
@@ -43,7 +47,16 @@ export async function transcribeCommand(argv: string[]): Promise<number> {
   const modelDir = modelDirFrom(values.model);
   const backend = await startBackend(values.backend);
   const recognizer = await Recognizer.load(modelDir);
-  const decoding = resolveDecoding({ vocabulary: values.vocabulary, lm: values.lm, beam }, recognizer.model.alphabet);
+  const decoding = resolveDecoding(
+    {
+      vocabulary: values.vocabulary,
+      lm: values.lm,
+      beam,
+      alpha: values['lm-weight'] === undefined ? undefined : numberFlag(values['lm-weight'], 'lm-weight', 0.5, 0),
+      beta: values['word-bonus'] === undefined ? undefined : numberFlag(values['word-bonus'], 'word-bonus', 1, -100),
+    },
+    recognizer.model.alphabet,
+  );
   let failures = 0;
   const results = [];
   for (const file of positionals) {
