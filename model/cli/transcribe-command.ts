@@ -11,7 +11,7 @@ Options:
   --model DIR            model folder (default: the bundled base model)
   --vocabulary FILE      restrict output to the words/phrases in FILE (one per line), or "digits"
   --lm FILE              word language model: a plain-text file (one sentence a line) to build it from
-  --lm-weight A          weight of the word LM's log-probability (default 0.5)
+  --lm-weight A          weight of the word LM's log-probability (default 1.0)
   --word-bonus B         score added per word with an LM (default 1.0)
   --beam N               beam width (default: greedy, or 16 with a vocabulary or LM)
   --format F             text (default), json, srt or vtt
@@ -52,7 +52,7 @@ export async function transcribeCommand(argv: string[]): Promise<number> {
       vocabulary: values.vocabulary,
       lm: values.lm,
       beam,
-      alpha: values['lm-weight'] === undefined ? undefined : numberFlag(values['lm-weight'], 'lm-weight', 0.5, 0),
+      alpha: values['lm-weight'] === undefined ? undefined : numberFlag(values['lm-weight'], 'lm-weight', 1, 0),
       beta: values['word-bonus'] === undefined ? undefined : numberFlag(values['word-bonus'], 'word-bonus', 1, -100),
     },
     recognizer.model.alphabet,

@@ -32,7 +32,7 @@ export interface DecodeOptions {
   vocabulary?: Vocabulary;
   /** Word n-gram LM applied at word boundaries. */
   lm?: WordLm;
-  /** LM weight α (default 0.5). */
+  /** LM weight α (default DEFAULT_ALPHA = 1.0). */
   alpha?: number;
   /** Per-word insertion bonus β (default 1.0 with an LM, 0 without). */
   beta?: number;
