@@ -4,6 +4,7 @@
  * settings, and an engine crash with its banner and restart. Screenshots of every panel go to
  * artifacts/.
  */
+import { FSDD_DIR } from '../model/testing/fsdd-fixture.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { hasChromium } from './support/browser.ts';
 import { DIGITS_MODEL, openAppSession } from './support/app-session.ts';
 import { canvasStats, waitForPage } from './support/page-checks.ts';
 
-const FSDD = '/work/shared/data/fsdd';
+const FSDD = FSDD_DIR;
 // Unpadded held-out clips, which the digits model gets right: "seven" and "one".
 const FILES = [join(FSDD, '7_jackson_3.wav'), join(FSDD, '1_george_2.wav')];
 const missing = [!hasChromium() && 'Chromium', !existsSync(join(DIGITS_MODEL, 'meta.json')) && 'the digits model fixture', ...FILES.filter((f) => !existsSync(f))].filter(Boolean);

@@ -5,6 +5,7 @@
  * part, make it active, transcribe a file with it, and switch back to its parent. Screenshots of
  * each stage go to artifacts/finetune-*.png.
  */
+import { FSDD_DIR } from '../model/testing/fsdd-fixture.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,7 +16,7 @@ import { hasChromium } from './support/browser.ts';
 import { DIGITS_MODEL, openAppSession } from './support/app-session.ts';
 import { waitForPage } from './support/page-checks.ts';
 
-const FSDD = '/work/shared/data/fsdd';
+const FSDD = FSDD_DIR;
 // One speaker's takes 0–4 (the fixture model's dev takes, never trained on): all ten digits once,
 // plus two more, as a user's "own voice" folder with FSDD-style names.
 const SPEAKER = 'nicolas';

@@ -5,6 +5,7 @@
  * gradient heatmap, three heads compared side by side, before/after, activate and switch back.
  * Fast and independent of the backend; e2e/finetune.test.ts runs the real thing.
  */
+import { FSDD_DIR } from '../model/testing/fsdd-fixture.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,7 +18,7 @@ import { buildRenderer, fakeApiScript, RENDERER_OUT } from './support/build.ts';
 import { canvasStats, waitForPage } from './support/page-checks.ts';
 import { serveStatic } from './support/static-server.ts';
 
-const FSDD = '/work/shared/data/fsdd';
+const FSDD = FSDD_DIR;
 const CLIPS = ['3_nicolas_0.wav', '4_nicolas_0.wav', '5_nicolas_0.wav', '6_nicolas_1.wav', '8_nicolas_2.wav'];
 const missing = [!hasChromium() && 'Chromium', ...CLIPS.map((clip) => join(FSDD, clip)).filter((path) => !existsSync(path))].filter(Boolean);
 const skip = missing.length > 0 ? `missing: ${missing.join(', ')}` : false;

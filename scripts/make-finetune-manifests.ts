@@ -18,7 +18,7 @@ const DIGIT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seve
 const { values } = parseArgs({
   options: { fsdd: { type: 'string' }, 'an4-dev': { type: 'string' }, speaker: { type: 'string' }, out: { type: 'string' } },
 });
-const fsdd = resolve(values.fsdd ?? '/work/shared/data/fsdd');
+const fsdd = resolve(values.fsdd ?? '../shared/data/fsdd');
 const out = resolve(values.out ?? 'runs/manifests');
 
 const sets: Record<string, string[]> = { 'fsdd-base-train': [], 'fsdd-base-dev': [], 'fsdd-nicolas-ft': [], 'fsdd-nicolas-tune': [], 'fsdd-nicolas-test': [] };

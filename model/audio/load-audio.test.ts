@@ -1,3 +1,4 @@
+import { fsddPath } from '../testing/fsdd-fixture.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
@@ -22,7 +23,7 @@ async function rejectsWith(path: string, reason: RegExp, opts?: { maxSeconds?: n
   });
 }
 
-const FSDD = '/work/shared/data/fsdd/0_george_0.wav';
+const FSDD = fsddPath(0, 'george', 0);
 test('a real 8 kHz recording becomes 16 kHz with twice the samples', { skip: !existsSync(FSDD) && 'fsdd not present' }, async () => {
   const sourceFrames = decodeWavBytes(readFileSync(FSDD), FSDD).channels[0].length;
   const audio = await loadAudioFile(FSDD);

@@ -1,6 +1,6 @@
 /**
  * Training-step benchmark of the recurrent layers on the wasm backend, the shapes of
- * /work/shared/docs/lstm-bench.md: MFCC batch [32, 100, 39] → 1 or 2 LSTM layers of 256 units →
+ * ../shared/docs/lstm-bench.md: MFCC batch [32, 100, 39] → 1 or 2 LSTM layers of 256 units →
  * dense to 29 classes → per-frame softmax cross-entropy → Adam. Compare with
  * scripts/bench/torch_lstm_step.py (same shapes, torch.nn.LSTM).
  *

@@ -4,7 +4,7 @@
  *
  * Why not tf autograd: on the wasm backend, autograd through a per-step cell costs ~50× PyTorch,
  * because matMul's gradient uses transposeA/transposeB matMul kernels (10–40× slower than plain
- * ones there) and unstack is slow (see /work/shared/docs/lstm-bench.md). Here the input
+ * ones there) and unstack is slow (see ../shared/docs/lstm-bench.md). Here the input
  * projection of all steps is one matMul, each weight gradient is one matMul over all steps,
  * weights are transposed explicitly, and per step only the recurrent products and one or two
  * sigmoid kernels run on the backend; the light elementwise math runs on host Float32Arrays
