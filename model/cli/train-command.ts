@@ -1,5 +1,6 @@
 /** `cellscribe train --train FILE --dev FILE --out DIR [--from DIR] [--arch …] …` */
 import { DEFAULT_FEATURES, DEFAULT_MODEL, type RecurrentKind } from '../config.ts';
+import { DEFAULT_SPEC_AUGMENT } from '../train/spec-augment.ts';
 import type { TrainEvent } from '../train/train-loop.ts';
 import { choiceFlag, integerFlag, numberFlag, parse, UsageError } from './args.ts';
 import { printJson, startBackend } from './common.ts';
@@ -76,6 +77,8 @@ Options:
   --patience N           stop after N epochs without a better dev CER (default ${TRAIN_DEFAULTS.patience}; ${FINE_TUNE_DEFAULTS.patience} with --from)
   --checkpoint-every N   checkpoint every N steps (default 50)
   --seed N               random seed (default 1)
+  --spec-augment         mask random time spans and feature bands of training utterances
+                         (2 × up to 5 % of the frames, 2 × up to 4 dimensions), against overfitting
   --dev-vocabulary V     decode the dev set with this vocabulary (file or "digits") for the metrics
   --cache DIR            feature cache (default ~/.cache/cellscribe/features or $CELLSCRIBE_CACHE)
   --json                 print the result as JSON on stdout
@@ -103,6 +106,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     'checkpoint-every': { type: 'string' },
     seed: { type: 'string' },
     'dev-vocabulary': { type: 'string' },
+    'spec-augment': { type: 'boolean' },
     cache: { type: 'string' },
     json: { type: 'boolean' },
     backend: { type: 'string' },
@@ -212,6 +216,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
       checkpointEvery: integerFlag(values['checkpoint-every'], 'checkpoint-every', 50, 1),
       seed: integerFlag(values.seed, 'seed', 1, 0),
       devDecode,
+      specAugment: values['spec-augment'] ? DEFAULT_SPEC_AUGMENT : undefined,
       cacheDir: values.cache,
       command: ['cellscribe', 'train', ...argv].join(' '),
       backend: backend.backend,

@@ -23,6 +23,7 @@ import { computeNormalisation, loadUtterances, type Utterance } from './dataset.
 import { FeatureCache, defaultCacheDir } from './feature-cache.ts';
 import { readManifest } from './manifest.ts';
 import { learningRateAt } from './schedule.ts';
+import { maskFeatures, type SpecAugmentConfig } from './spec-augment.ts';
 
 export interface TrainConfig {
   trainManifests: string[];
@@ -57,6 +58,8 @@ export interface TrainConfig {
    * better-trained epochs should win the tie, not the first.
    */
   keepLatestOnTie?: boolean;
+  /** Mask random time spans and feature bands of each training utterance (off when absent). */
+  specAugment?: SpecAugmentConfig;
   /** Write a checkpoint every N optimizer steps (and at every epoch's end). */
   checkpointEvery: number;
   seed: number;
@@ -130,6 +133,7 @@ function fingerprintOf(config: TrainConfig): string {
     clipNorm: config.clipNorm,
     seed: config.seed,
     ...(config.keepLatestOnTie ? { keepLatestOnTie: true } : {}),
+    ...(config.specAugment ? { specAugment: config.specAugment } : {}),
   };
   return createHash('sha256').update(JSON.stringify(relevant)).digest('hex').slice(0, 16);
 }
@@ -171,11 +175,15 @@ function keepAlignable(utterances: Utterance[], model: AcousticModel, split: str
 }
 
 /** Builds the padded, normalised input tensor for a batch. */
-function batchInput(model: AcousticModel, items: Utterance[]): { input: tf.Tensor3D; steps: number[] } {
+function batchInput(model: AcousticModel, items: Utterance[], augment?: { config: SpecAugmentConfig; seed: number }): { input: tf.Tensor3D; steps: number[] } {
   const dim = model.inputDim;
   const { data, maxFrames } = padBatch(items.map((u) => ({ data: u.features, frames: u.frames })), dim);
   // Normalise only the real frames; padding stays 0, which is the mean after normalisation.
-  items.forEach((u, b) => model.normaliseInPlace(data.subarray(b * maxFrames * dim, (b * maxFrames + u.frames) * dim)));
+  items.forEach((u, b) => {
+    const frames = data.subarray(b * maxFrames * dim, (b * maxFrames + u.frames) * dim);
+    model.normaliseInPlace(frames);
+    if (augment) maskFeatures(frames, u.frames, dim, augment.config, augment.seed * 1000 + b);
+  });
   const input = tf.tensor3d(data, [items.length, maxFrames, dim]); // [batch, frames, dim]
   return { input, steps: items.map((u) => model.stepsFor(u.frames)) };
 }
@@ -333,7 +341,8 @@ export async function train(config: TrainConfig, hooks: TrainHooks = {}): Promis
       }
       const items = batches[state.batchInEpoch].map((i) => trainSet[i]);
       const learningRate = learningRateAt(state.step, schedule);
-      const { input, steps } = batchInput(model, items);
+      const augment = config.specAugment ? { config: config.specAugment, seed: (config.seed * 7919 + state.step) >>> 0 } : undefined;
+      const { input, steps } = batchInput(model, items, augment);
       const recordGradients = hooks.gradientEvery !== undefined && state.step % hooks.gradientEvery === 0;
       if (recordGradients) startGradientRecording();
       let recorded: GradientRecord[] = [];
