@@ -39,3 +39,23 @@ export function choiceFlag<T extends string>(value: string | undefined, name: st
   if (!(choices as readonly string[]).includes(value)) throw new UsageError(`--${name} must be one of ${choices.join(', ')}, got "${value}"`);
   return value as T;
 }
+
+/** The decoding flags transcribe and eval share. */
+export const DECODING_OPTIONS = {
+  vocabulary: { type: 'string' },
+  lm: { type: 'string' },
+  beam: { type: 'string' },
+  'lm-weight': { type: 'string' },
+  'word-bonus': { type: 'string' },
+} as const;
+
+/** Checked decoding settings from those flags (undefined = the decoder's default). */
+export function decodingFromFlags(values: { vocabulary?: string; lm?: string; beam?: string; 'lm-weight'?: string; 'word-bonus'?: string }) {
+  return {
+    vocabulary: values.vocabulary,
+    lm: values.lm,
+    beam: values.beam === undefined ? undefined : integerFlag(values.beam, 'beam', 1, 1),
+    alpha: values['lm-weight'] === undefined ? undefined : numberFlag(values['lm-weight'], 'lm-weight', 1, 0),
+    beta: values['word-bonus'] === undefined ? undefined : numberFlag(values['word-bonus'], 'word-bonus', 1, -100),
+  };
+}

@@ -1,5 +1,5 @@
 /** `cellscribe eval --manifest FILE [--model DIR] [--vocabulary FILE|digits] [--lm FILE] [--beam N] [--json]` */
-import { integerFlag, numberFlag, parse, UsageError } from './args.ts';
+import { decodingFromFlags, DECODING_OPTIONS, parse, UsageError } from './args.ts';
 import { modelDirFrom, printJson, startBackend } from './common.ts';
 import { ProgressBar } from './progress.ts';
 
@@ -25,11 +25,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const { values } = parse(argv, {
     manifest: { type: 'string', multiple: true },
     model: { type: 'string' },
-    vocabulary: { type: 'string' },
-    lm: { type: 'string' },
-    beam: { type: 'string' },
-    'lm-weight': { type: 'string' },
-    'word-bonus': { type: 'string' },
+    ...DECODING_OPTIONS,
     json: { type: 'boolean' },
     errors: { type: 'boolean' },
     backend: { type: 'string' },
@@ -44,21 +40,12 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const { resolveDecoding } = await import('../engine/decode-settings.ts');
   const { ErrorRateAccumulator } = await import('../eval/metrics.ts');
   if (!values.manifest?.length) throw new UsageError('--manifest FILE is required');
-  const beam = values.beam === undefined ? undefined : integerFlag(values.beam, 'beam', 1, 1);
+  const settings = decodingFromFlags(values);
   const entries = values.manifest.flatMap((m) => readManifest(m));
   const modelDir = modelDirFrom(values.model);
   const backend = await startBackend(values.backend, values.json);
   const recognizer = await Recognizer.load(modelDir);
-  const decoding = resolveDecoding(
-    {
-      vocabulary: values.vocabulary,
-      lm: values.lm,
-      beam,
-      alpha: values['lm-weight'] === undefined ? undefined : numberFlag(values['lm-weight'], 'lm-weight', 1, 0),
-      beta: values['word-bonus'] === undefined ? undefined : numberFlag(values['word-bonus'], 'word-bonus', 1, -100),
-    },
-    recognizer.model.alphabet,
-  );
+  const decoding = resolveDecoding(settings, recognizer.model.alphabet);
   const accumulator = new ErrorRateAccumulator();
   const progress = new ProgressBar();
   const failed: { file: string; error: string }[] = [];
@@ -95,7 +82,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
     failed: failed.length,
     model: recognizer.meta.name,
     modelDir: recognizer.dir,
-    decoding: { vocabulary: values.vocabulary ?? null, lm: values.lm ?? null, beam: beam ?? null },
+    decoding: { vocabulary: settings.vocabulary ?? null, lm: settings.lm ?? null, beam: settings.beam ?? null, lmWeight: settings.alpha ?? null, wordBonus: settings.beta ?? null },
     backend: backend.backend,
     ...(values.errors ? { errors } : {}),
   };

@@ -1,5 +1,5 @@
 /** `cellscribe transcribe FILE... [--model DIR] [--vocabulary FILE|digits] [--lm FILE] [--beam N] [--format F]` */
-import { choiceFlag, integerFlag, numberFlag, parse, UsageError } from './args.ts';
+import { choiceFlag, decodingFromFlags, DECODING_OPTIONS, parse, UsageError } from './args.ts';
 import { modelDirFrom, printJson, startBackend } from './common.ts';
 import { TRANSCRIPT_FORMATS, toSrt, toVtt } from './subtitles.ts';
 
@@ -24,11 +24,7 @@ export async function transcribeCommand(argv: string[]): Promise<number> {
     argv,
     {
       model: { type: 'string' },
-      vocabulary: { type: 'string' },
-      lm: { type: 'string' },
-      beam: { type: 'string' },
-    'lm-weight': { type: 'string' },
-    'word-bonus': { type: 'string' },
+      ...DECODING_OPTIONS,
       format: { type: 'string' },
       backend: { type: 'string' },
     },
@@ -43,20 +39,11 @@ export async function transcribeCommand(argv: string[]): Promise<number> {
   const { resolveDecoding } = await import('../engine/decode-settings.ts');
   if (positionals.length === 0) throw new UsageError('no audio files given');
   const format = choiceFlag(values.format, 'format', TRANSCRIPT_FORMATS, 'text');
-  const beam = values.beam === undefined ? undefined : integerFlag(values.beam, 'beam', 1, 1);
+  const settings = decodingFromFlags(values);
   const modelDir = modelDirFrom(values.model);
   const backend = await startBackend(values.backend);
   const recognizer = await Recognizer.load(modelDir);
-  const decoding = resolveDecoding(
-    {
-      vocabulary: values.vocabulary,
-      lm: values.lm,
-      beam,
-      alpha: values['lm-weight'] === undefined ? undefined : numberFlag(values['lm-weight'], 'lm-weight', 1, 0),
-      beta: values['word-bonus'] === undefined ? undefined : numberFlag(values['word-bonus'], 'word-bonus', 1, -100),
-    },
-    recognizer.model.alphabet,
-  );
+  const decoding = resolveDecoding(settings, recognizer.model.alphabet);
   let failures = 0;
   const results = [];
   for (const file of positionals) {

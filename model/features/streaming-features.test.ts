@@ -5,18 +5,10 @@ import { concatFeatures, type FeatureMatrix } from './feature-matrix.ts';
 import { loadGolden } from './golden-fixture.ts';
 import { extractFeatures } from './mfcc.ts';
 import { StreamingFeatures } from './streaming-features.ts';
+import { createRandom } from '../train/random.ts';
 
-/** Seeded PRNG (mulberry32), so failures reproduce. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG, so failures reproduce. */
+const random = createRandom;
 
 /** Streams `pcm` in chunks of the given sizes (cycled), then flushes; returns all rows. */
 function stream(pcm: Float32Array, sizes: (i: number) => number, stream = new StreamingFeatures()): FeatureMatrix {
