@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Rebuilds the bundled base model (assets/models/base) the way base-1 was made. Long: run it in
+# Rebuilds the bundled base model (assets/models/base) the way cellscribe-base-2 was made. Long: run it in
 # the background; rerun the same command after a crash, a kill or the end of a session and every
 # step resumes (manifests are regenerated identically, the corpus skips finished utterances,
 # training resumes from its last checkpoint).
 #
-#   bash scripts/train-base-model.sh && bash scripts/evaluate-base-model.sh runs/base-a
+#   bash scripts/train-base-model.sh && bash scripts/evaluate-base-model.sh runs/base-b
 set -euo pipefail
 cd "$(dirname "$0")/.."
 m=runs/manifests
@@ -13,14 +13,14 @@ m=runs/manifests
 node --import tsx scripts/make-an4-manifests.ts
 node --import tsx scripts/make-fsdd-manifests.ts
 
-# 2. Synthetic speech (Debian main voices; festival ked_diphone held out as the dev voice).
-#    base-1 trained on the 1,227 utterances listed in scripts/base-model/synth-train-a.json: the
-#    ones finished when its training started, out of this plan (seed 1, indices 0–1334).
-node bin/cellscribe.mjs corpus --out runs/corpus-v1 --seed 1 --utterances 1335 --dev-utterances 300 \
+# 2. Synthetic speech (Debian main voices; festival ked_diphone held out as the dev voice):
+#    5,600 training utterances (3.9 h) and 300 dev utterances for seed 1.
+node bin/cellscribe.mjs corpus --out runs/corpus-v1 --seed 1 --hours 4 --dev-utterances 300 \
   --exclude ../shared/data/an4/train_manifest.json
 
-# 3. Train; early stopping and model selection on the AN4 held-out speakers.
+# 3. Train; early stopping and model selection on the AN4 held-out speakers. (base-2 was stopped
+#    by hand after epoch 19; its best epoch was 14.)
 node bin/cellscribe.mjs train \
-  --train $m/an4-train.json --train $m/fsdd-train.json --train scripts/base-model/synth-train-a.json \
-  --dev $m/an4-dev.json --out runs/base-a \
-  --arch lstm --layers 2 --units 256 --stack 3 --epochs 40 --patience 6 --seed 1 --checkpoint-every 100
+  --train $m/an4-train.json --train $m/fsdd-train.json --train runs/corpus-v1/train.json \
+  --dev $m/an4-dev.json --out runs/base-b \
+  --arch lstm --layers 2 --units 256 --stack 3 --epochs 40 --patience 8 --seed 1 --checkpoint-every 100 --spec-augment
