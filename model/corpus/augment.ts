@@ -8,6 +8,7 @@
  * which makes it identical across *all* utterances, tts.md §4).
  */
 import { type Random, between, pick, round } from './random.ts';
+import { frameEnergies } from './quality.ts';
 
 export type NoiseColour = 'white' | 'pink' | 'brown';
 
@@ -102,13 +103,7 @@ export function describeChain(chain: AugmentChain): string {
  */
 export function activeRms(samples: Float32Array, sampleRate = 16000): number {
   const frame = Math.max(1, Math.round(sampleRate * 0.02));
-  const energies: number[] = [];
-  for (let start = 0; start < samples.length; start += frame) {
-    const end = Math.min(samples.length, start + frame);
-    let sum = 0;
-    for (let i = start; i < end; i++) sum += samples[i] * samples[i];
-    energies.push(sum / (end - start));
-  }
+  const energies = frameEnergies(samples, frame);
   const loudest = Math.max(0, ...energies);
   if (loudest === 0) return 0;
   const floor = loudest * 10 ** (-35 / 10);

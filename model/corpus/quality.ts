@@ -12,9 +12,8 @@ export const MAX_EXTRA_SECONDS = 2;
 /** Below this whole-file RMS (dBFS) the output counts as silent. */
 export const SILENT_RMS_DB = -50;
 
-/** Seconds between the first and the last 10 ms frame within 40 dB of the loudest frame. */
-export function speechSpan(samples: Float32Array, sampleRate: number): number {
-  const frame = Math.max(1, Math.round(sampleRate * 0.01));
+/** Mean square of each consecutive frame of `frame` samples (the last one may be shorter). */
+export function frameEnergies(samples: Float32Array, frame: number): number[] {
   const energies: number[] = [];
   for (let start = 0; start < samples.length; start += frame) {
     const end = Math.min(samples.length, start + frame);
@@ -22,6 +21,13 @@ export function speechSpan(samples: Float32Array, sampleRate: number): number {
     for (let i = start; i < end; i++) sum += samples[i] * samples[i];
     energies.push(sum / (end - start));
   }
+  return energies;
+}
+
+/** Seconds between the first and the last 10 ms frame within 40 dB of the loudest frame. */
+export function speechSpan(samples: Float32Array, sampleRate: number): number {
+  const frame = Math.max(1, Math.round(sampleRate * 0.01));
+  const energies = frameEnergies(samples, frame);
   const loudest = Math.max(0, ...energies);
   if (loudest === 0) return 0;
   const floor = loudest * 1e-4;
