@@ -4,18 +4,7 @@ import { errorText, getApi } from '../api.ts';
 import { metricsSummary } from '../finetune/model-metrics.ts';
 import { trainingStore } from '../finetune/training-store.ts';
 import { BeforeAfter } from './BeforeAfter.tsx';
-
-/** Saves bytes as a file through a blob URL. */
-function downloadBytes(bytes: ArrayBuffer, fileName: string): void {
-  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/zip' }));
-  const anchor = document.createElement('a');
-  anchor.href = url;
-  anchor.download = fileName;
-  document.body.appendChild(anchor);
-  anchor.click();
-  anchor.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
+import { safeFileName, saveBlob } from '../lib/save-file.ts';
 
 /**
  * The dataset a version was trained on: from the job that produced it (jobs are kept across
@@ -130,7 +119,7 @@ export function KeepSection({ models, datasets, selectedDatasetId, activeModelId
                 <td><div className="row-actions">
                   <button type="button" data-testid={`model-activate-${model.id}`} disabled={isActive} onClick={() => void run('Activating', () => onActivate(model.id))}>{isActive ? 'Active' : 'Use this'}</button>
                   {model.parentId ? <button type="button" data-testid={`model-compare-${model.id}`} disabled={comparing !== null} onClick={() => void compare(model)}>{comparing === model.id ? 'Comparing…' : 'Before / after'}</button> : null}
-                  <button type="button" data-testid={`model-export-${model.id}`} onClick={() => void run('Export', async () => downloadBytes(await getApi().exportModel(model.id), `${model.name.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_')}.zip`))}>Export</button>
+                  <button type="button" data-testid={`model-export-${model.id}`} onClick={() => void run('Export', async () => saveBlob(new Blob([await getApi().exportModel(model.id)], { type: 'application/zip' }), `${safeFileName(model.name, 'model')}.zip`))}>Export</button>
                   {model.kind !== 'bundled' ? <button type="button" className="danger" data-testid={`model-delete-${model.id}`} disabled={isActive} title={isActive ? 'Switch to another model first' : 'Delete'} onClick={() => {
                     if (window.confirm(`Delete the model “${model.name}”?`)) void run('Delete', () => getApi().deleteModel(model.id));
                   }}>Delete</button> : null}

@@ -2,24 +2,9 @@ import { useState } from 'react';
 import type { ExportFormat, TranscriptDTO } from '../../../electron/contract.ts';
 import { errorText, getApi } from '../api.ts';
 import { LOW_CONFIDENCE, WordList } from './WordList.tsx';
+import { safeFileName, saveBlob } from '../lib/save-file.ts';
 
 const MIME: Record<ExportFormat, string> = { txt: 'text/plain', srt: 'application/x-subrip', vtt: 'text/vtt', json: 'application/json' };
-
-/** Saves `text` as a file through a blob URL (no file-system access needed in the renderer). */
-function download(text: string, fileName: string, mime: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: `${mime};charset=utf-8` }));
-  const anchor = document.createElement('a');
-  anchor.href = url;
-  anchor.download = fileName;
-  document.body.appendChild(anchor);
-  anchor.click();
-  anchor.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
-function safeFileName(title: string): string {
-  return title.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_').trim() || 'transcript';
-}
 
 /** One transcript: rename, words with confidence, export, copy, delete, look inside. */
 export function TranscriptDetail({ transcript, onChanged, onDelete, onLookInside }: { transcript: TranscriptDTO; onChanged(): void; onDelete(): void; onLookInside(): void }) {
@@ -40,7 +25,7 @@ export function TranscriptDetail({ transcript, onChanged, onDelete, onLookInside
   const exportAs = async (format: ExportFormat) => {
     try {
       const text = await getApi().exportTranscript(transcript.id, format);
-      download(text, `${safeFileName(transcript.title)}.${format}`, MIME[format]);
+      saveBlob(new Blob([text], { type: `${MIME[format]};charset=utf-8` }), `${safeFileName(transcript.title, 'transcript')}.${format}`);
       setNotice(`Exported ${format.toUpperCase()}.`);
     } catch (error) {
       setNotice(`Export failed: ${errorText(error)}`);
