@@ -10,32 +10,22 @@ import { readModelFolder } from '../io/model-store.ts';
 import { AcousticModel } from '../nn/acoustic-model.ts';
 import { fsddAvailable, writeFsddManifest } from '../testing/fsdd-fixture.ts';
 import { train, type TrainConfig, type TrainEvent } from './train-loop.ts';
+import { testTrainConfig } from '../testing/train-config.ts';
 
 await selectBackend('wasm');
 const skip = fsddAvailable() ? false : 'FSDD recordings not found';
-const cacheDir = mkdtempSync(join(tmpdir(), 'feature-cache-'));
 
-function config(out: string, trainManifest: string, devManifest: string, overrides: Partial<TrainConfig> = {}): TrainConfig {
-  return {
-    trainManifests: [trainManifest],
-    devManifests: [devManifest],
-    out,
-    frozenLayers: 0,
+const config = (out: string, trainManifest: string, devManifest: string, overrides: Partial<TrainConfig> = {}) =>
+  testTrainConfig(out, trainManifest, devManifest, {
     model: { ...DEFAULT_MODEL, layers: 2, units: 16, stack: 3 },
-    features: DEFAULT_FEATURES,
     epochs: 1,
     batchSize: 4,
-    learningRate: 0.01,
     warmupSteps: 0,
-    minLearningRateRatio: 0.1,
     clipNorm: 0.5,
-    patience: 10,
     checkpointEvery: 100,
     seed: 3,
-    cacheDir,
     ...overrides,
-  };
-}
+  });
 
 test('a fresh GRU head on an LSTM parent: headArch saved, lower layer kept, model reloads; gradient snapshots every N steps', { skip }, async () => {
   const trainManifest = writeFsddManifest('head-train.json', [1, 2], ['george'], [5, 6, 7, 8]);

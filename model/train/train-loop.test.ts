@@ -4,37 +4,17 @@ import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { DEFAULT_FEATURES, DEFAULT_MODEL } from '../config.ts';
+import { DEFAULT_MODEL } from '../config.ts';
 import { selectBackend } from '../engine/backend.ts';
 import { readModelFolder } from '../io/model-store.ts';
 import { fsddAvailable, writeFsddManifest } from '../testing/fsdd-fixture.ts';
-import { train, type TrainConfig, type TrainEvent } from './train-loop.ts';
+import { train, type TrainEvent } from './train-loop.ts';
+import { testTrainConfig } from '../testing/train-config.ts';
 
 await selectBackend('wasm');
 const skip = fsddAvailable() ? false : 'FSDD recordings not found in ../shared/data/fsdd';
-const cacheDir = mkdtempSync(join(tmpdir(), 'feature-cache-'));
 
-function config(out: string, trainManifest: string, devManifest: string, overrides: Partial<TrainConfig> = {}): TrainConfig {
-  return {
-    trainManifests: [trainManifest],
-    devManifests: [devManifest],
-    out,
-    frozenLayers: 0,
-    model: { ...DEFAULT_MODEL, layers: 1, units: 24, stack: 3 },
-    features: DEFAULT_FEATURES,
-    epochs: 4,
-    batchSize: 8,
-    learningRate: 0.01,
-    warmupSteps: 2,
-    minLearningRateRatio: 0.1,
-    clipNorm: 10,
-    patience: 10,
-    checkpointEvery: 3,
-    seed: 7,
-    cacheDir,
-    ...overrides,
-  };
-}
+const config = testTrainConfig;
 
 async function weightsOf(dir: string): Promise<Record<string, number[]>> {
   const { weights } = await readModelFolder(dir);
