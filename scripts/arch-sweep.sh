@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Architecture sweep for the base model (issue 3): same data, same budget (epochs), one config at
-# a time on one core. Results: runs/sweep/<name>/train-log.jsonl; summary: runs/sweep/summary.tsv.
-#   bash scripts/arch-sweep.sh [EPOCHS]
+# a time on one core. Results: OUT/<name>/train-log.jsonl (OUT defaults to runs/sweep); summary:
+# node --import tsx scripts/sweep-summary.ts OUT. Name configs to run only those.
+#   bash scripts/arch-sweep.sh [EPOCHS] [OUT] [NAME...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 epochs=${1:-6}
+out=${2:-runs/sweep}
+only=("${@:3}")
 node --import tsx scripts/make-an4-manifests.ts
 m=runs/manifests
 configs=(
@@ -17,9 +20,11 @@ configs=(
 for config in "${configs[@]}"; do
   set -- $config
   name=$1; shift
-  [ -f "runs/sweep/$name/done" ] && continue
+  [ ${#only[@]} -gt 0 ] && [[ ! " ${only[*]} " =~ " $name " ]] && continue
+  [ -f "$out/$name/done" ] && continue
+  mkdir -p "$out"
   start=$(date +%s)
-  node bin/cellscribe.mjs train --train $m/an4-train.json --dev $m/an4-dev.json --out "runs/sweep/$name" \
-    --epochs "$epochs" --patience "$epochs" "$@" > "runs/sweep/$name.log" 2>&1
-  echo "$name $(( $(date +%s) - start ))" > "runs/sweep/$name/done"
+  node bin/cellscribe.mjs train --train $m/an4-train.json --dev $m/an4-dev.json --out "$out/$name" \
+    --epochs "$epochs" --patience "$epochs" "$@" > "$out/$name.log" 2>&1
+  echo "$name $(( $(date +%s) - start ))" > "$out/$name/done"
 done

@@ -5,7 +5,7 @@
  *   fsdd-nicolas-ft.json    nicolas takes 5–14 (10 per digit: the fine-tuning set)
  *   fsdd-nicolas-tune.json  nicolas takes 0–4 (for tuning the defaults, never for the result)
  *   fsdd-nicolas-test.json  nicolas takes 15–49 (before/after evaluation)
- *   an4-speaker-<id>-{ft,test}.json  one AN4 dev speaker: first 8 utterances / the rest
+ *   an4-speaker-<id>-{ft,test}.json  one AN4 dev speaker (or every one: --speaker all): first 8 utterances / the rest
  *
  *   node --import tsx scripts/make-finetune-manifests.ts [--fsdd DIR] [--an4-dev FILE] [--speaker ID] [--out runs/manifests]
  */
@@ -38,11 +38,16 @@ for (const line of readFileSync(an4Dev, 'utf8').split('\n').filter((l) => l.trim
   const speaker = /\/wav\/([^/]+)\//.exec(JSON.parse(line).audio_filepath)?.[1] ?? '?';
   bySpeaker.set(speaker, [...(bySpeaker.get(speaker) ?? []), line]);
 }
-const speaker = values.speaker ?? [...bySpeaker.entries()].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]))[0][0];
-const lines = bySpeaker.get(speaker);
-if (!lines) throw new Error(`no AN4 dev speaker "${speaker}" (have ${[...bySpeaker.keys()].join(', ')})`);
-sets[`an4-speaker-${speaker}-ft`] = lines.slice(0, 8);
-sets[`an4-speaker-${speaker}-test`] = lines.slice(8);
+// --speaker all: every dev speaker (scripts/an4-speaker-finetune.ts pools them).
+const speakers = values.speaker === 'all'
+  ? [...bySpeaker.keys()].sort()
+  : [values.speaker ?? [...bySpeaker.entries()].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]))[0][0]];
+for (const speaker of speakers) {
+  const lines = bySpeaker.get(speaker);
+  if (!lines) throw new Error(`no AN4 dev speaker "${speaker}" (have ${[...bySpeaker.keys()].join(', ')})`);
+  sets[`an4-speaker-${speaker}-ft`] = lines.slice(0, 8);
+  sets[`an4-speaker-${speaker}-test`] = lines.slice(8);
+}
 
 for (const [name, rows] of Object.entries(sets)) {
   writeFileAtomic(join(out, `${name}.json`), rows.join('\n') + '\n');
