@@ -20,3 +20,16 @@ for set in an4-dev an4-dev-report; do
 done
 run node bin/cellscribe.mjs eval --model "$MODEL" --manifest $m/fsdd-dev.json --vocabulary digits --json
 run node bin/cellscribe.mjs eval --model "$MODEL" --manifest runs/corpus-v1/dev.json --json
+# The held-out voice by text kind and by clean vs degraded audio (the card's breakdown): split the
+# dev manifest on its `category` and `augment` fields into runs/corpus-v1/dev-<part>.json.
+node -e '
+const fs = require("fs"); const dir = "runs/corpus-v1"; const parts = {};
+for (const line of fs.readFileSync(dir + "/dev.json", "utf8").split("\n").filter(Boolean)) {
+  const u = JSON.parse(line); const a = u.augment ?? {};
+  const degraded = a.noise || a.reverb || a.telephone ? "degraded" : "clean";
+  for (const part of [u.category, degraded]) (parts[part] ??= []).push(line);
+}
+for (const [part, lines] of Object.entries(parts)) fs.writeFileSync(`${dir}/dev-${part}.json`, lines.join("\n") + "\n");'
+for part in digits numbers commands letters sentences clean degraded; do
+  run node bin/cellscribe.mjs eval --model "$MODEL" --manifest runs/corpus-v1/dev-$part.json --json
+done
