@@ -16,6 +16,8 @@ configs=(
   "peephole-2x192-s3 --arch peephole --layers 2 --units 192 --stack 3"
   "lstm-3x192-s3 --arch lstm --layers 3 --units 192 --stack 3"
   "lstm-2x192-s2 --arch lstm --layers 2 --units 192 --stack 2"
+  "lstm-2x128-s3 --arch lstm --layers 2 --units 128 --stack 3"
+  "lstm-2x256-s3 --arch lstm --layers 2 --units 256 --stack 3"
 )
 for config in "${configs[@]}"; do
   set -- $config
