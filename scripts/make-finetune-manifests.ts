@@ -5,9 +5,11 @@
  *   fsdd-nicolas-ft.json    nicolas takes 5–14 (10 per digit: the fine-tuning set)
  *   fsdd-nicolas-tune.json  nicolas takes 0–4 (for tuning the defaults, never for the result)
  *   fsdd-nicolas-test.json  nicolas takes 15–49 (before/after evaluation)
+ *   with --fsdd-speaker NAME (another FSDD speaker): fsdd-without-NAME-{train,dev}.json and
+ *   fsdd-NAME-{ft,tune,test}.json, split the same way
  *   an4-speaker-<id>-{ft,test}.json  one AN4 dev speaker (or every one: --speaker all): first 8 utterances / the rest
  *
- *   node --import tsx scripts/make-finetune-manifests.ts [--fsdd DIR] [--an4-dev FILE] [--speaker ID] [--out runs/manifests]
+ *   node --import tsx scripts/make-finetune-manifests.ts [--fsdd DIR] [--an4-dev FILE] [--speaker ID|all] [--fsdd-speaker NAME] [--out runs/manifests]
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -16,20 +18,26 @@ import { writeFileAtomic } from '../model/io/atomic.ts';
 
 const DIGIT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 const { values } = parseArgs({
-  options: { fsdd: { type: 'string' }, 'an4-dev': { type: 'string' }, speaker: { type: 'string' }, out: { type: 'string' } },
+  options: { fsdd: { type: 'string' }, 'an4-dev': { type: 'string' }, speaker: { type: 'string' }, 'fsdd-speaker': { type: 'string' }, out: { type: 'string' } },
 });
 const fsdd = resolve(values.fsdd ?? '../shared/data/fsdd');
 const out = resolve(values.out ?? 'runs/manifests');
 
-const sets: Record<string, string[]> = { 'fsdd-base-train': [], 'fsdd-base-dev': [], 'fsdd-nicolas-ft': [], 'fsdd-nicolas-tune': [], 'fsdd-nicolas-test': [] };
+// The fine-tuning speaker's takes: 0–4 tune, 5–14 fine-tune (10 per digit), 15–49 test; the other
+// speakers' takes 5–49 train the base model and 0–4 are its dev set. (nicolas keeps the file names
+// the first experiments used: fsdd-base-*.json.)
+const heldSpeaker = values['fsdd-speaker'] ?? 'nicolas';
+const base = heldSpeaker === 'nicolas' ? 'fsdd-base' : `fsdd-without-${heldSpeaker}`;
+const sets: Record<string, string[]> = { [`${base}-train`]: [], [`${base}-dev`]: [], [`fsdd-${heldSpeaker}-ft`]: [], [`fsdd-${heldSpeaker}-tune`]: [], [`fsdd-${heldSpeaker}-test`]: [] };
 for (const name of readdirSync(fsdd).sort()) {
   const match = /^(\d)_([a-z]+)_(\d+)\.wav$/.exec(name);
   if (!match) continue;
   const [speaker, take] = [match[2], Number(match[3])];
   const line = JSON.stringify({ audio_filepath: join(fsdd, name), duration: 0, text: DIGIT_WORDS[Number(match[1])] });
-  if (['george', 'jackson', 'lucas'].includes(speaker)) sets[take <= 4 ? 'fsdd-base-dev' : 'fsdd-base-train'].push(line);
-  else if (speaker === 'nicolas') sets[take <= 4 ? 'fsdd-nicolas-tune' : take <= 14 ? 'fsdd-nicolas-ft' : 'fsdd-nicolas-test'].push(line);
+  if (speaker !== heldSpeaker) sets[take <= 4 ? `${base}-dev` : `${base}-train`].push(line);
+  else sets[take <= 4 ? `fsdd-${heldSpeaker}-tune` : take <= 14 ? `fsdd-${heldSpeaker}-ft` : `fsdd-${heldSpeaker}-test`].push(line);
 }
+if (sets[`fsdd-${heldSpeaker}-ft`].length === 0) throw new Error(`no FSDD recordings of speaker "${heldSpeaker}" in ${fsdd}`);
 
 // AN4: the dev manifest's speaker is the folder name in wav/<speaker>/<file>.
 const an4Dev = resolve(values['an4-dev'] ?? 'runs/manifests/an4-dev.json');
