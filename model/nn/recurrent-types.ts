@@ -171,22 +171,51 @@ export function splitBlocks(src: Float32Array, rows: number, blocks: number, uni
 // zeroing on first touch, more than the arithmetic done in it. Buffers only come back through
 // releaseBuffers (after the backward pass has used them); anything not released is simply
 // garbage-collected, so a forgotten release costs speed, never correctness.
-const bufferPool = new Map<number, Float32Array[]>();
+// The pool is keyed by length, and length-bucketed batches bring hundreds of distinct lengths, so
+// it is capped in bytes: over the cap, the sizes used least recently are dropped (to the GC).
+// Uncapped, a base-model training run grew past 20 GB and was killed by the OOM killer.
+const bufferPool = new Map<number, Float32Array[]>(); // insertion order = least recently used first
 const POOL_PER_SIZE = 16;
+export const POOL_MAX_BYTES = 1 << 30;
+let pooledBytes = 0;
+
+/** Marks a size as just used, so it is the last to be dropped. */
+function touch(length: number, list: Float32Array[]): void {
+  bufferPool.delete(length);
+  bufferPool.set(length, list);
+}
 
 /** A Float32Array of the given length with STALE contents: callers must write every element before reading. */
 export function acquireBuffer(length: number): Float32Array {
-  return bufferPool.get(length)?.pop() ?? new Float32Array(length);
+  const list = bufferPool.get(length);
+  const buffer = list?.pop();
+  if (!list || !buffer) return new Float32Array(length);
+  pooledBytes -= buffer.byteLength;
+  touch(length, list);
+  return buffer;
 }
 
 /** Returns buffers to the pool; nothing may use them afterwards (and no tensor may wrap them). */
 export function releaseBuffers(...buffers: (Float32Array | undefined)[]): void {
   for (const buffer of buffers) {
     if (!buffer) continue;
-    let list = bufferPool.get(buffer.length);
-    if (!list) bufferPool.set(buffer.length, (list = []));
-    if (list.length < POOL_PER_SIZE && !list.includes(buffer)) list.push(buffer);
+    const list = bufferPool.get(buffer.length) ?? [];
+    if (list.length >= POOL_PER_SIZE || list.includes(buffer) || (list.length + 1) * buffer.byteLength > POOL_MAX_BYTES) continue;
+    list.push(buffer);
+    pooledBytes += buffer.byteLength;
+    touch(buffer.length, list);
+    // Drop whole sizes, least recently used first, until the pool fits again.
+    for (const [length, stale] of bufferPool) {
+      if (pooledBytes <= POOL_MAX_BYTES || length === buffer.length) break;
+      pooledBytes -= stale.reduce((n, b) => n + b.byteLength, 0);
+      bufferPool.delete(length);
+    }
   }
+}
+
+/** Bytes held by the pool now (for tests and memory checks). */
+export function pooledBufferBytes(): number {
+  return pooledBytes;
 }
 
 /** A tensor's values in a pooled buffer (release it when done). */
