@@ -11,14 +11,19 @@ import { join } from 'node:path';
 import type { AppEvent, FineTuneRequest, JobInfo } from '../../electron/contract.ts';
 import type { EngineTrainConfig, EngineTrainEvent } from '../engine/engine-protocol.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
+import { FINE_TUNE_DEFAULTS } from '../train/fine-tune-defaults.ts';
 import { formatManifest } from '../train/manifest.ts';
 import type { DatasetStore } from './datasets.ts';
 import type { EngineCall } from './engine-host.ts';
 import type { ModelVersions } from './model-versions.ts';
 import { checkId, newId } from './paths.ts';
 
-/** The app's fine-tuning defaults (request fields left at 0 take these); the CLI's --from defaults match. */
-export const APP_FINE_TUNE_DEFAULTS = { epochs: 30, learningRate: 0.001, batchSize: 8, patience: 6, warmupSteps: 0, clipNorm: 10, checkpointEvery: 20, gradientEvery: 5 } as const;
+/**
+ * The app's fine-tuning settings: FINE_TUNE_DEFAULTS (shared with the CLI; request fields left at
+ * 0 take them), plus checkpoints and gradient heatmaps often enough for a live view and a cheap
+ * resume.
+ */
+export const APP_FINE_TUNE_DEFAULTS = { ...FINE_TUNE_DEFAULTS, checkpointEvery: 20, gradientEvery: 5 } as const;
 
 const INTERRUPTED_BY_EXIT = 'Interrupted: the app closed during training. Resume continues from the last checkpoint.';
 const INTERRUPTED_BY_CRASH = 'Interrupted: the engine stopped during training. Resume continues from the last checkpoint.';

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fsddAvailable, fsddPath, writeFsddManifest } from '../testing/fsdd-fixture.ts';
-import { FINE_TUNE_DEFAULTS, writeAutomaticSplit } from './train-command.ts';
+import { FINE_TUNE_DEFAULTS } from '../train/fine-tune-defaults.ts';
+import { writeAutomaticSplit } from './train-command.ts';
 import { defaultUserDataDir, userDataDir } from './user-data.ts';
 
 const BIN = resolve(fileURLToPath(new URL('../../bin/cellscribe.mjs', import.meta.url)));

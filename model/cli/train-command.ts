@@ -1,6 +1,7 @@
 /** `cellscribe train --train FILE --dev FILE --out DIR [--from DIR] [--arch …] …` */
 import { DEFAULT_FEATURES, DEFAULT_MODEL, type RecurrentKind } from '../config.ts';
 import { DEFAULT_SPEC_AUGMENT } from '../train/spec-augment.ts';
+import { FINE_TUNE_DEFAULTS } from '../train/fine-tune-defaults.ts';
 import type { TrainEvent } from '../train/train-loop.ts';
 import { choiceFlag, integerFlag, numberFlag, parse, UsageError } from './args.ts';
 import { printJson, startBackend } from './common.ts';
@@ -40,8 +41,6 @@ export function writeAutomaticSplit(manifests: string[], dir: string): { train: 
   return { train, heldOut, trainCount: rows(false).length, heldOutCount: rows(true).length };
 }
 
-/** Fine-tuning defaults (`--from` without other flags): sized so 100 short utterances take minutes on a CPU. */
-export const FINE_TUNE_DEFAULTS = { epochs: 30, batchSize: 8, learningRate: 0.001, warmupSteps: 0, patience: 6 } as const;
 /** From-scratch defaults. */
 export const TRAIN_DEFAULTS = { epochs: 30, batchSize: 32, learningRate: 0.002, warmupSteps: 100, patience: 5 } as const;
 
