@@ -5,6 +5,9 @@
  *   fsdd-nicolas-ft.json    nicolas takes 5–14 (10 per digit: the fine-tuning set)
  *   fsdd-nicolas-tune.json  nicolas takes 0–4 (for tuning the defaults, never for the result)
  *   fsdd-nicolas-test.json  nicolas takes 15–49 (before/after evaluation)
+ *   fsdd-nicolas-spread-ft.json / -spread-test.json  the same 10 takes per digit spread over the
+ *                           whole recording (takes 0, 5, …, 45) / the other 40 per digit: the
+ *                           speaker's later takes drift (other sessions), and this split samples them
  *   with --fsdd-speaker NAME (another FSDD speaker): fsdd-without-NAME-{train,dev}.json and
  *   fsdd-NAME-{ft,tune,test}.json, split the same way
  *   an4-speaker-<id>-{ft,test}.json  one AN4 dev speaker (or every one: --speaker all): first 8 utterances / the rest
@@ -28,14 +31,20 @@ const out = resolve(values.out ?? 'runs/manifests');
 // the first experiments used: fsdd-base-*.json.)
 const heldSpeaker = values['fsdd-speaker'] ?? 'nicolas';
 const base = heldSpeaker === 'nicolas' ? 'fsdd-base' : `fsdd-without-${heldSpeaker}`;
-const sets: Record<string, string[]> = { [`${base}-train`]: [], [`${base}-dev`]: [], [`fsdd-${heldSpeaker}-ft`]: [], [`fsdd-${heldSpeaker}-tune`]: [], [`fsdd-${heldSpeaker}-test`]: [] };
+const sets: Record<string, string[]> = {
+  [`${base}-train`]: [], [`${base}-dev`]: [], [`fsdd-${heldSpeaker}-ft`]: [], [`fsdd-${heldSpeaker}-tune`]: [], [`fsdd-${heldSpeaker}-test`]: [],
+  [`fsdd-${heldSpeaker}-spread-ft`]: [], [`fsdd-${heldSpeaker}-spread-test`]: [],
+};
 for (const name of readdirSync(fsdd).sort()) {
   const match = /^(\d)_([a-z]+)_(\d+)\.wav$/.exec(name);
   if (!match) continue;
   const [speaker, take] = [match[2], Number(match[3])];
   const line = JSON.stringify({ audio_filepath: join(fsdd, name), duration: 0, text: DIGIT_WORDS[Number(match[1])] });
   if (speaker !== heldSpeaker) sets[take <= 4 ? `${base}-dev` : `${base}-train`].push(line);
-  else sets[take <= 4 ? `fsdd-${heldSpeaker}-tune` : take <= 14 ? `fsdd-${heldSpeaker}-ft` : `fsdd-${heldSpeaker}-test`].push(line);
+  else {
+    sets[take <= 4 ? `fsdd-${heldSpeaker}-tune` : take <= 14 ? `fsdd-${heldSpeaker}-ft` : `fsdd-${heldSpeaker}-test`].push(line);
+    sets[take % 5 === 0 ? `fsdd-${heldSpeaker}-spread-ft` : `fsdd-${heldSpeaker}-spread-test`].push(line);
+  }
 }
 if (sets[`fsdd-${heldSpeaker}-ft`].length === 0) throw new Error(`no FSDD recordings of speaker "${heldSpeaker}" in ${fsdd}`);
 
