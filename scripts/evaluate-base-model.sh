@@ -2,7 +2,8 @@
 # Every dev-set result the base model's card reports, each with the command that produced it.
 #   bash scripts/evaluate-base-model.sh [MODEL_DIR]   (default assets/models/base)
 # Needs the manifests (scripts/make-an4-manifests.ts, scripts/make-fsdd-manifests.ts) and the
-# synthetic dev voice (cellscribe corpus, runs/corpus-v1/dev.json).
+# synthetic dev voice (cellscribe corpus, runs/corpus-v1/dev.json); the 8 kHz copy of AN4 dev comes
+# from scripts/make-narrowband-copies.ts (scripts/train-base-model.sh step 5 makes it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODEL=${1:-assets/models/base}
@@ -18,6 +19,9 @@ for set in an4-dev an4-dev-report; do
   run node bin/cellscribe.mjs eval --model "$MODEL" --manifest $m/$set.json --vocabulary $vocab --json
   run node bin/cellscribe.mjs eval --model "$MODEL" --manifest $m/$set.json --vocabulary $vocab --lm $lm --json
 done
+# The same AN4 held-out speakers at 8 kHz (telephone / Bluetooth-headset bandwidth).
+run node bin/cellscribe.mjs eval --model "$MODEL" --manifest runs/narrowband/an4-dev.json --json
+run node bin/cellscribe.mjs eval --model "$MODEL" --manifest runs/narrowband/an4-dev.json --vocabulary $vocab --lm $lm --json
 run node bin/cellscribe.mjs eval --model "$MODEL" --manifest $m/fsdd-dev.json --vocabulary digits --json
 run node bin/cellscribe.mjs eval --model "$MODEL" --manifest runs/corpus-v1/dev.json --json
 # The held-out voice by text kind and by clean vs degraded audio (the card's breakdown): split the
