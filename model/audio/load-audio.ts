@@ -20,7 +20,7 @@ import { decodeWavData, parseWavHeader, truncationWarning, type ByteSource } fro
 
 export { AudioError } from './audio-error.ts';
 export { decodeAudioBytes, sniffFormat, type AudioFormat, type DecodedAudio } from './decode.ts';
-export { resampleTo16k, createResampler, TARGET_RATE, type StreamResampler, type ResampleQuality } from './resample.ts';
+export { resample, resampleTo16k, createResampler, TARGET_RATE, type StreamResampler, type ResampleQuality } from './resample.ts';
 export { checkSamples, checkChannels } from './validate.ts';
 export { writeWav, encodeWav, type WavBitDepth } from './wav.ts';
 

@@ -122,15 +122,20 @@ export async function createResampler(fromRate: number, toRate: number = TARGET_
 }
 
 /**
- * Resamples mono audio to 16 kHz with the band-limited sinc converter. Returns the input array
- * itself when it is already 16 kHz. Output length is round(n * 16000 / fromRate).
+ * Resamples a whole mono signal with the band-limited sinc converter. Returns the input array
+ * itself when the rates are equal. Output length is round(n * toRate / fromRate).
  */
-export async function resampleTo16k(samples: Float32Array, fromRate: number, quality: ResampleQuality = 'best'): Promise<Float32Array> {
-  checkRate(fromRate, TARGET_RATE);
-  if (fromRate === TARGET_RATE) return samples;
+export async function resample(samples: Float32Array, fromRate: number, toRate: number, quality: ResampleQuality = 'best'): Promise<Float32Array> {
+  checkRate(fromRate, toRate);
+  if (fromRate === toRate) return samples;
   if (samples.length === 0) return new Float32Array(0);
-  const resampler = await createResampler(fromRate, TARGET_RATE, quality);
-  const body = resampler.push(samples);
-  const tail = resampler.flush();
-  return concat([body, tail], Math.round(samples.length * TARGET_RATE / fromRate));
+  const resampler = await createResampler(fromRate, toRate, quality);
+  const body = resampler.push(samples); // [≈ n · toRate / fromRate]
+  const tail = resampler.flush(); // [the filter's held-back rest]
+  return concat([body, tail], Math.round(samples.length * toRate / fromRate));
+}
+
+/** resample() to the engine's 16 kHz. */
+export async function resampleTo16k(samples: Float32Array, fromRate: number, quality: ResampleQuality = 'best'): Promise<Float32Array> {
+  return resample(samples, fromRate, TARGET_RATE, quality);
 }

@@ -13,7 +13,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { createResampler, loadAudioFile, writeWav } from '../audio/load-audio.ts';
+import { loadAudioFile, resample, TARGET_RATE, writeWav } from '../audio/load-audio.ts';
 import type { ManifestEntry } from '../train/manifest.ts';
 import { createRandom } from '../train/random.ts';
 
@@ -21,13 +21,7 @@ export const NARROWBAND_RATE = 8000;
 
 /** 16 kHz samples → the same speech sampled at 8 kHz (content above 4 kHz filtered out). */
 export async function toNarrowband(samples: Float32Array): Promise<Float32Array> {
-  const resampler = await createResampler(16000, NARROWBAND_RATE);
-  const body = resampler.push(samples); // [≈ n/2]
-  const tail = resampler.flush(); // [the filter's held-back rest]
-  const narrow = new Float32Array(body.length + tail.length); // [round(n/2)]
-  narrow.set(body);
-  narrow.set(tail, body.length);
-  return narrow;
+  return resample(samples, TARGET_RATE, NARROWBAND_RATE); // [round(n / 2)]
 }
 
 export interface NarrowbandCopy {
