@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AppEvent } from '../electron/contract.ts';
+import type { AppEvent } from '../contract/contract.ts';
 import { hasChromium } from './support/browser.ts';
 import { DIGITS_MODEL, openAppSession } from './support/app-session.ts';
 import { canvasStats, waitForPage } from './support/page-checks.ts';

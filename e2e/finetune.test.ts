@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AppEvent, ModelComparisonDTO } from '../electron/contract.ts';
+import type { AppEvent, ModelComparisonDTO } from '../contract/contract.ts';
 import { hasChromium } from './support/browser.ts';
 import { DIGITS_MODEL, openAppSession } from './support/app-session.ts';
 import { waitForPage } from './support/page-checks.ts';

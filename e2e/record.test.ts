@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { DecodingMode, InspectionDTO, TranscriptDTO } from '../electron/contract.ts';
+import type { DecodingMode, InspectionDTO, TranscriptDTO } from '../contract/contract.ts';
 import { makeMicrophoneWav, wavSeconds } from './support/audio-fixture.ts';
 import { hasChromium } from './support/browser.ts';
 import { openAppSession } from './support/app-session.ts';

@@ -34,7 +34,7 @@ const [main, preload, worker] = await Promise.all([
   build({ ...common, entryPoints: [join(root, 'electron/main/index.ts')], outfile: join(out, 'main/index.js'), format: 'esm', packages: 'external' }),
   // The sandboxed preload can require only 'electron' (and a few built-ins): everything else is bundled in.
   build({ ...common, entryPoints: [join(root, 'electron/preload/index.ts')], outfile: join(out, 'preload/index.cjs'), format: 'cjs', platform: 'node', external: ['electron'] }),
-  build({ ...common, entryPoints: [join(root, 'model/engine/worker.ts')], outfile: join(out, 'engine/worker.js'), format: 'esm', packages: 'external' }),
+  build({ ...common, entryPoints: [join(root, 'app/engine/worker.ts')], outfile: join(out, 'engine/worker.js'), format: 'esm', packages: 'external' }),
 ]);
 
 const importsOf = (result) => Object.values(result.metafile.outputs).flatMap((o) => o.imports.map((i) => i.path));

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
-const roots = ['model', 'electron', 'renderer', 'e2e', 'scripts'];
+const roots = ['contract', 'model', 'app', 'cli', 'electron', 'renderer', 'e2e', 'scripts'];
 const skip = new Set(['node_modules', 'out', 'dist', 'fixtures']);
 const filters = process.argv.slice(2);
 

@@ -5,7 +5,7 @@
  * travel as tagged base64 strings, converted back on each side.
  */
 import type { Page } from 'playwright-core';
-import { CHANNELS, type AppEvent } from '../../electron/contract.ts';
+import { CHANNELS, type AppEvent } from '../../contract/contract.ts';
 
 /** The backend surface the bridge needs (createAppBackend's result satisfies it). */
 export interface BridgedBackend {

@@ -6,7 +6,7 @@
 import { app, BrowserWindow, ipcMain, session, type WebContents } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createAppBackend, type AppBackend } from '../../model/app/app-backend.ts';
+import { createAppBackend, type AppBackend } from '../../app/app-backend.ts';
 import { forwardEvents, registerIpc } from './ipc.ts';
 import { installMenu } from './menu.ts';
 import { mainPaths } from './paths.ts';

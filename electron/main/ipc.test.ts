@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CHANNELS, EVENT_CHANNEL, type AppEvent } from '../contract.ts';
+import { CHANNELS, EVENT_CHANNEL, type AppEvent } from '../../contract/contract.ts';
 import { forwardEvents, registerIpc, type IpcMainLike, type InvokeEventLike, type RequestHandlers } from './ipc.ts';
 
 const PAGE = 'file:///app/out/renderer/index.html';

@@ -3,7 +3,7 @@
  * window, showing the app's page), then the arguments (validate.ts); only then does it call the
  * app backend. Structural types keep it testable without Electron.
  */
-import { CHANNELS, EVENT_CHANNEL, type AppEvent, type RequestName } from '../contract.ts';
+import { CHANNELS, EVENT_CHANNEL, type AppEvent, type RequestName } from '../../contract/contract.ts';
 import { IpcValidationError, senderProblem, validateRequest, type TrustedOrigin } from './validate.ts';
 
 /** The parts of Electron's IpcMainInvokeEvent we read. */
@@ -17,7 +17,7 @@ export interface IpcMainLike {
   removeHandler(channel: string): void;
 }
 
-/** The backend's request methods (see model/app/app-backend.ts). */
+/** The backend's request methods (see app/app-backend.ts). */
 export type RequestHandlers = { [K in RequestName]: (...args: never[]) => Promise<unknown> };
 
 export interface IpcOptions {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CHANNELS, LIMITS, REQUEST_SCHEMAS, type Settings } from '../contract.ts';
+import { CHANNELS, LIMITS, REQUEST_SCHEMAS, type Settings } from '../../contract/contract.ts';
 import { IpcValidationError, senderProblem, validateRequest } from './validate.ts';
 
 const SETTINGS: Settings = { activeModelId: 'bundled:base', decoding: { mode: 'custom', customVocabulary: 'yes\nno', beam: 8 }, microphoneId: '' };

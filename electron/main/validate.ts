@@ -3,7 +3,7 @@
  * the app's own window showing the app's own page, and the arguments must match
  * REQUEST_SCHEMAS within LIMITS. Pure (no Electron import), so it is unit-tested under Node.
  */
-import { LIMITS, REQUEST_SCHEMAS, type ArgKind, type RequestName, type Settings } from '../contract.ts';
+import { LIMITS, REQUEST_SCHEMAS, type ArgKind, type RequestName, type Settings } from '../../contract/contract.ts';
 
 /** A rejected message: the renderer sees this text; nothing was processed. */
 export class IpcValidationError extends Error {

@@ -2,7 +2,7 @@
  * The renderer's whole API: one invoke per contract channel plus onEvent. Built from an
  * ipcRenderer-like object so it can be tested without Electron; index.ts exposes it.
  */
-import { CHANNELS, EVENT_CHANNEL, type AppApi, type AppEvent } from '../contract.ts';
+import { CHANNELS, EVENT_CHANNEL, type AppApi, type AppEvent } from '../../contract/contract.ts';
 
 export interface IpcRendererLike {
   invoke(channel: string, ...args: unknown[]): Promise<unknown>;

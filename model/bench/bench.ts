@@ -22,7 +22,7 @@ import { Recognizer } from '../engine/recognizer.ts';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, writeModelFolder } from '../io/model-store.ts';
 import { AcousticModel } from '../nn/acoustic-model.ts';
 import { fsddPath } from '../testing/fsdd-fixture.ts';
-import { BUNDLED_MODEL_DIR, PACKAGE_ROOT } from '../cli/common.ts';
+import { BUNDLED_MODEL_DIR, PACKAGE_ROOT } from '../io/bundled-model.ts';
 import { benchMfcc } from './mfcc-bench.ts';
 import { benchTrainStep } from './recurrent-bench.ts';
 import { mkdtempSync } from 'node:fs';

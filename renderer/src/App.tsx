@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { EngineStatus, Settings, TranscriptDTO } from '../../electron/contract.ts';
+import type { EngineStatus, Settings, TranscriptDTO } from '../../contract/contract.ts';
 import { errorText, getApi, useAppEvent } from './api.ts';
 import { useRecorder } from './audio/use-recorder.ts';
 import { timelineStore } from './inspect/timeline-store.ts';

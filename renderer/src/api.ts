@@ -4,7 +4,7 @@
  * backend) installed before the bundle runs.
  */
 import { useEffect, useRef } from 'react';
-import type { AppApi, AppEvent } from '../../electron/contract.ts';
+import type { AppApi, AppEvent } from '../../contract/contract.ts';
 
 /** The AppApi installed by the preload; throws with a clear message when nothing installed one. */
 export function getApi(): AppApi {

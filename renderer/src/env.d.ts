@@ -1,4 +1,4 @@
-import type { AppApi } from '../../electron/contract.ts';
+import type { AppApi } from '../../contract/contract.ts';
 
 declare global {
   interface Window {

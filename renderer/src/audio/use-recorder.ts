@@ -4,7 +4,7 @@
  * together, so nothing is dropped) → partial text and the live timeline → api.stopRecording.
  */
 import { useCallback, useRef, useState } from 'react';
-import { LIMITS, type TranscriptDTO } from '../../../electron/contract.ts';
+import { LIMITS, type TranscriptDTO } from '../../../contract/contract.ts';
 import { errorText, getApi } from '../api.ts';
 import { timelineStore } from '../inspect/timeline-store.ts';
 import { startCapture, type Capture } from './capture.ts';

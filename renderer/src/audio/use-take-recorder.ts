@@ -5,7 +5,7 @@
  * itself at LIMITS.maxChunkSamples (10 s), the most one message may carry.
  */
 import { useCallback, useRef, useState } from 'react';
-import { LIMITS } from '../../../electron/contract.ts';
+import { LIMITS } from '../../../contract/contract.ts';
 import { errorText } from '../api.ts';
 import { startCapture, type Capture } from './capture.ts';
 

@@ -1,4 +1,4 @@
-import type { ModelComparisonDTO } from '../../../electron/contract.ts';
+import type { ModelComparisonDTO } from '../../../contract/contract.ts';
 import { diffWords, type DiffToken } from '../finetune/word-diff.ts';
 
 const percent = (value: number) => `${(value * 100).toFixed(1)} %`;

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { LIMITS, type ImportReport } from '../../../electron/contract.ts';
+import { LIMITS, type ImportReport } from '../../../contract/contract.ts';
 import { errorText, getApi } from '../api.ts';
 
 /** The path a file had inside the chosen folder (webkitdirectory), or its name when picked alone. */

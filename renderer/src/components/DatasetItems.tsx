@@ -1,4 +1,4 @@
-import type { DatasetItem } from '../../../electron/contract.ts';
+import type { DatasetItem } from '../../../contract/contract.ts';
 import { errorText, getApi } from '../api.ts';
 import { play } from '../audio/playback.ts';
 

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { LIMITS, type DatasetInfo } from '../../../electron/contract.ts';
+import { LIMITS, type DatasetInfo } from '../../../contract/contract.ts';
 import { errorText, getApi } from '../api.ts';
 
 /** "1:05" for 65 s. */

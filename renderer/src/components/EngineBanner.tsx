@@ -1,4 +1,4 @@
-import type { EngineStatus } from '../../../electron/contract.ts';
+import type { EngineStatus } from '../../../contract/contract.ts';
 
 /** A banner whenever the engine is not ready: crashed, restarting, or without a model. */
 export function EngineBanner({ status }: { status: EngineStatus | null }) {

@@ -1,5 +1,5 @@
 import { useRef, useState, type DragEvent } from 'react';
-import { LIMITS } from '../../../electron/contract.ts';
+import { LIMITS } from '../../../contract/contract.ts';
 import { errorText, getApi, useAppEvent } from '../api.ts';
 import { FileQueue, type FileJob } from './FileQueue.tsx';
 

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import type { GradientSnapshotDTO } from '../../../electron/contract.ts';
+import type { GradientSnapshotDTO } from '../../../contract/contract.ts';
 import { legendGradient } from '../inspect/colour-scales.ts';
 import { decadeLabel, decadesAcrossTime, writeGradientColour, type LogRange } from '../finetune/gradient-scale.ts';
 

@@ -1,5 +1,5 @@
 import { useState, useSyncExternalStore } from 'react';
-import { LIMITS, type DatasetInfo, type JobInfo, type ModelComparisonDTO, type ModelInfo } from '../../../electron/contract.ts';
+import { LIMITS, type DatasetInfo, type JobInfo, type ModelComparisonDTO, type ModelInfo } from '../../../contract/contract.ts';
 import { errorText, getApi } from '../api.ts';
 import { metricsSummary } from '../finetune/model-metrics.ts';
 import { trainingStore } from '../finetune/training-store.ts';

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { TranscriptDTO } from '../../../electron/contract.ts';
+import type { TranscriptDTO } from '../../../contract/contract.ts';
 import { errorText, getApi, useAppEvent } from '../api.ts';
 import { TranscriptDetail } from './TranscriptDetail.tsx';
 import { UndoToast } from './UndoToast.tsx';

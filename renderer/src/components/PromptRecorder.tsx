@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { DatasetItem, PromptSet } from '../../../electron/contract.ts';
+import type { DatasetItem, PromptSet } from '../../../contract/contract.ts';
 import { errorText, getApi } from '../api.ts';
 import { play } from '../audio/playback.ts';
 import { useTakeRecorder } from '../audio/use-take-recorder.ts';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { LIMITS, type DecodingMode, type EngineStatus, type ModelInfo, type Settings } from '../../../electron/contract.ts';
+import { LIMITS, type DecodingMode, type EngineStatus, type ModelInfo, type Settings } from '../../../contract/contract.ts';
 import { errorText, getApi } from '../api.ts';
 
 /** Settings: model, decoding (open / digits / custom list), beam width, and the compute backend. */

@@ -1,4 +1,4 @@
-import type { EngineStatus } from '../../../electron/contract.ts';
+import type { EngineStatus } from '../../../contract/contract.ts';
 
 /** The footer: engine state, model and compute backend. */
 export function StatusBar({ status }: { status: EngineStatus | null }) {

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type MouseEvent } from 'react';
-import type { LayerTraceDTO } from '../../../electron/contract.ts';
+import type { LayerTraceDTO } from '../../../contract/contract.ts';
 import { play, type Playback } from '../audio/playback.ts';
 import { robustLimit } from '../inspect/colour-scales.ts';
 import { drawCtcLane, drawImageLane, drawTimeAxis, drawWaveform } from '../inspect/draw-lanes.ts';

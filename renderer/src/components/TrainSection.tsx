@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
-import { LIMITS, type DatasetInfo, type FineTuneRequest, type JobInfo, type ModelInfo } from '../../../electron/contract.ts';
+import { LIMITS, type DatasetInfo, type FineTuneRequest, type JobInfo, type ModelInfo } from '../../../contract/contract.ts';
 import { errorText, getApi } from '../api.ts';
 import { cerPoints, formatEta, lossPoints } from '../finetune/curve-data.ts';
 import { trainingStore, type JobLive } from '../finetune/training-store.ts';

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { ExportFormat, TranscriptDTO } from '../../../electron/contract.ts';
+import type { ExportFormat, TranscriptDTO } from '../../../contract/contract.ts';
 import { errorText, getApi } from '../api.ts';
 import { LOW_CONFIDENCE, WordList } from './WordList.tsx';
 import { safeFileName, saveBlob } from '../lib/save-file.ts';

@@ -1,4 +1,4 @@
-import type { JobInfo } from '../../../electron/contract.ts';
+import type { JobInfo } from '../../../contract/contract.ts';
 import { finalMetrics } from '../finetune/curve-data.ts';
 import { SERIES_COLOURS } from './CurveChart.tsx';
 

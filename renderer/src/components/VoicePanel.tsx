@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { DatasetInfo, DatasetItem, ModelInfo } from '../../../electron/contract.ts';
+import type { DatasetInfo, DatasetItem, ModelInfo } from '../../../contract/contract.ts';
 import { errorText, getApi, useAppEvent } from '../api.ts';
 import { trainingStore } from '../finetune/training-store.ts';
 import { DatasetImport } from './DatasetImport.tsx';

@@ -1,5 +1,5 @@
 import { useRef } from 'react';
-import type { WordDTO } from '../../../electron/contract.ts';
+import type { WordDTO } from '../../../contract/contract.ts';
 import { errorText, getApi } from '../api.ts';
 import { play } from '../audio/playback.ts';
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { JobInfo } from '../../../electron/contract.ts';
+import type { JobInfo } from '../../../contract/contract.ts';
 import { alignSeries, appendCapped, cerPoints, finalMetrics, formatEta, lossPoints, type CurveSeries } from './curve-data.ts';
 
 function job(curve: JobInfo['curve'], head: JobInfo['request']['head'] = 'keep'): JobInfo {

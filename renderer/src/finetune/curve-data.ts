@@ -4,7 +4,7 @@
  * (the variants compared on one dataset) report at different steps, so their points are merged
  * onto the union of steps rather than assumed to line up.
  */
-import type { JobInfo } from '../../../electron/contract.ts';
+import type { JobInfo } from '../../../contract/contract.ts';
 
 export interface CurvePoint {
   x: number;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LIMITS } from '../../../electron/contract.ts';
+import { LIMITS } from '../../../contract/contract.ts';
 import { promptsFromText } from './prompt-file.ts';
 
 test('each non-blank, non-comment line is a prompt, whatever the line endings', () => {

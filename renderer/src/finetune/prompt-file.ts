@@ -1,5 +1,5 @@
 /** Prompt files: a text file of your own whose lines become the prompts to read. */
-import { LIMITS } from '../../../electron/contract.ts';
+import { LIMITS } from '../../../contract/contract.ts';
 
 /**
  * The prompts of a text file: one per line, trimmed; blank lines and `#` comments dropped; a

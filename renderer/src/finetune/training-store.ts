@@ -4,7 +4,7 @@
  * (widening) colour range and the history of global norms against the clipping limit. An
  * external store fed by engine events, so it keeps collecting while another tab is open.
  */
-import type { AppEvent, GradientSnapshotDTO, JobInfo } from '../../../electron/contract.ts';
+import type { AppEvent, GradientSnapshotDTO, JobInfo } from '../../../contract/contract.ts';
 import { appendCapped, type CurvePoint } from './curve-data.ts';
 import { widenRange, type LogRange } from './gradient-scale.ts';
 

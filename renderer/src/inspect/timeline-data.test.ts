@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { InspectionDTO } from '../../../electron/contract.ts';
+import type { InspectionDTO } from '../../../contract/contract.ts';
 import { colourOf } from './colour-scales.ts';
 import { appendInspection, emptyInspection, featurePixels, heatmapPixels, mostLikelyClasses, stepAt, waveformEnvelope } from './timeline-data.ts';
 

@@ -3,7 +3,7 @@
  * (each StreamUpdateDTO brings the steps one chunk completed) and the pure slicing that turns one
  * layer's matrix into heatmap pixels. No DOM here, so it is unit-tested in Node.
  */
-import type { InspectionDTO, LayerTraceDTO } from '../../../electron/contract.ts';
+import type { InspectionDTO, LayerTraceDTO } from '../../../contract/contract.ts';
 import { writeColour, type ScaleKind } from './colour-scales.ts';
 
 /** The matrices a heatmap lane can show; the short names are the test ids' suffixes. */

@@ -3,7 +3,7 @@
  * transcript. A small external store rather than React state, so that ten updates a second only
  * mark the canvases dirty (they redraw in requestAnimationFrame) instead of re-rendering React.
  */
-import type { InspectionDTO } from '../../../electron/contract.ts';
+import type { InspectionDTO } from '../../../contract/contract.ts';
 import { appendInspection, emptyInspection } from './timeline-data.ts';
 
 export interface TimelineSnapshot {

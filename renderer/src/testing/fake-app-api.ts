@@ -6,7 +6,7 @@
  */
 import type {
   AppApi, AppEvent, EngineStatus, ExportFormat, FineTuneRequest, InspectionDTO, LayerTraceDTO, ModelInfo, Settings, StreamUpdateDTO, TranscriptDTO, WordDTO,
-} from '../../../electron/contract.ts';
+} from '../../../contract/contract.ts';
 import { FakeFineTune } from './fake-finetune.ts';
 
 const CLASSES = ['', ' ', ...'abcdefghijklmnopqrstuvwxyz', "'"];

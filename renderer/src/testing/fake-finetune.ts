@@ -6,7 +6,7 @@
  */
 import type {
   AppEvent, DatasetInfo, DatasetItem, FineTuneRequest, GradientSnapshotDTO, ImportReport, JobInfo, ModelComparisonDTO, ModelInfo, PromptSet,
-} from '../../../electron/contract.ts';
+} from '../../../contract/contract.ts';
 
 const DIGIT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 

@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ModelInfo } from '../../electron/contract.ts';
+import type { ModelInfo } from '../contract/contract.ts';
 
 export const BUNDLED_MODEL_ID = 'bundled:base';
 

@@ -3,16 +3,16 @@
  * and streaming transcription with inspection. No transport: the app calls it in-process (tests,
  * browser e2e) or through engine/worker.ts (Electron, one worker per process lifetime).
  */
-import type { Alphabet } from '../text/alphabet.ts';
-import { vocabularyFromText } from '../ctc/vocabulary.ts';
-import { decodeAudioBytes, resampleTo16k, checkChannels } from '../audio/load-audio.ts';
-import { StreamingFeatures } from '../features/streaming-features.ts';
-import { extractFeatures } from '../features/mfcc.ts';
-import { describeBackend, selectBackend, type BackendInfo } from './backend.ts';
-import { resolveDecoding, type ResolvedDecoding } from './decode-settings.ts';
-import { Recognizer, type LayerTraceData, type StreamingSession } from './recognizer.ts';
-import { ErrorRateAccumulator } from '../eval/metrics.ts';
-import { normalizeTranscript } from '../text/alphabet.ts';
+import type { Alphabet } from '../../model/text/alphabet.ts';
+import { vocabularyFromText } from '../../model/ctc/vocabulary.ts';
+import { decodeAudioBytes, resampleTo16k, checkChannels } from '../../model/audio/load-audio.ts';
+import { StreamingFeatures } from '../../model/features/streaming-features.ts';
+import { extractFeatures } from '../../model/features/mfcc.ts';
+import { describeBackend, selectBackend, type BackendInfo } from '../../model/engine/backend.ts';
+import { resolveDecoding, type ResolvedDecoding } from '../../model/engine/decode-settings.ts';
+import { Recognizer, type LayerTraceData, type StreamingSession } from '../../model/engine/recognizer.ts';
+import { ErrorRateAccumulator } from '../../model/eval/metrics.ts';
+import { normalizeTranscript } from '../../model/text/alphabet.ts';
 import type {
   DecodedAudioResult,
   EngineDecoding,
@@ -72,8 +72,8 @@ export class Engine {
   async trainStart(jobId: string, config: EngineTrainConfig): Promise<void> {
     if (this.training) throw new Error(`a training job (${this.training.jobId}) is already running; one at a time`);
     const backend = await this.ensureBackend();
-    const { train } = await import('../train/train-loop.ts');
-    const { DEFAULT_FEATURES, DEFAULT_MODEL } = await import('../config.ts');
+    const { train } = await import('../../model/train/train-loop.ts');
+    const { DEFAULT_FEATURES, DEFAULT_MODEL } = await import('../../model/config.ts');
     const controller = new AbortController();
     const emit = (event: EngineTrainEvent) => {
       try {
@@ -82,7 +82,7 @@ export class Engine {
         // A listener's failure must not end the job.
       }
     };
-    const devDecode = config.devVocabulary === 'digits' ? resolveDecoding({ vocabulary: 'digits' }, new (await import('../text/alphabet.ts')).Alphabet(DEFAULT_MODEL.alphabet)) : undefined;
+    const devDecode = config.devVocabulary === 'digits' ? resolveDecoding({ vocabulary: 'digits' }, new (await import('../../model/text/alphabet.ts')).Alphabet(DEFAULT_MODEL.alphabet)) : undefined;
     const run = train(
       {
         trainManifests: [config.trainManifest],

@@ -15,8 +15,8 @@ export async function infoCommand(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  const { readModelFolder } = await import('../io/model-store.ts');
-  const { featureDim } = await import('../config.ts');
+  const { readModelFolder } = await import('../model/io/model-store.ts');
+  const { featureDim } = await import('../model/config.ts');
   const tf = await import('@tensorflow/tfjs');
   const { dir, meta, weights } = await readModelFolder(modelDirFrom(values.model));
   const parameters = Object.values(weights).reduce((n, t) => n + t.size, 0);

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EngineHost, type HostState } from '../app/engine-host.ts';
-import { loadAudioFile } from '../audio/load-audio.ts';
-import { fsddAvailable, fsddPath } from '../testing/fsdd-fixture.ts';
+import { EngineHost, type HostState } from './engine-host.ts';
+import { loadAudioFile } from '../../model/audio/load-audio.ts';
+import { fsddAvailable, fsddPath } from '../../model/testing/fsdd-fixture.ts';
 import { Engine } from './engine.ts';
 import { collectTransferables, serializeError, type EngineDecoding } from './engine-protocol.ts';
 

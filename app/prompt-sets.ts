@@ -5,7 +5,7 @@
  * "Recommended Practice for Speech Quality Measurements", public domain) are phonetically
  * balanced everyday sentences.
  */
-import type { PromptSet } from '../../electron/contract.ts';
+import type { PromptSet } from '../contract/contract.ts';
 
 const DIGITS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 

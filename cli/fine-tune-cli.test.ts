@@ -5,13 +5,13 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync,
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fsddAvailable, fsddPath, writeFsddManifest } from '../testing/fsdd-fixture.ts';
-import { FINE_TUNE_DEFAULTS } from '../train/fine-tune-defaults.ts';
+import { fsddAvailable, fsddPath, writeFsddManifest } from '../model/testing/fsdd-fixture.ts';
+import { FINE_TUNE_DEFAULTS } from '../model/train/fine-tune-defaults.ts';
 import { writeAutomaticSplit } from './train-command.ts';
 import { defaultUserDataDir, userDataDir } from './user-data.ts';
 
-const BIN = resolve(fileURLToPath(new URL('../../bin/cellscribe.mjs', import.meta.url)));
-const DIGITS_MODEL = fileURLToPath(new URL('../../e2e/fixtures/digits-model', import.meta.url));
+const BIN = resolve(fileURLToPath(new URL('../bin/cellscribe.mjs', import.meta.url)));
+const DIGITS_MODEL = fileURLToPath(new URL('../e2e/fixtures/digits-model', import.meta.url));
 const skip = fsddAvailable() && existsSync(join(DIGITS_MODEL, 'meta.json')) ? false : 'FSDD or the digits model fixture missing';
 const env = { ...process.env, CELLSCRIBE_CACHE: mkdtempSync(join(tmpdir(), 'cli-cache-')), CELLSCRIBE_BACKEND: 'wasm' };
 const cli = (...args: string[]) => {

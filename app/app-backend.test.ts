@@ -4,13 +4,13 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AppEvent } from '../../electron/contract.ts';
-import { decodeWavBytes } from '../audio/wav.ts';
-import { fsddAvailable, fsddPath } from '../testing/fsdd-fixture.ts';
+import type { AppEvent } from '../contract/contract.ts';
+import { decodeWavBytes } from '../model/audio/wav.ts';
+import { fsddAvailable, fsddPath } from '../model/testing/fsdd-fixture.ts';
 import { createAppBackend } from './app-backend.ts';
 import { BUNDLED_MODEL_ID } from './models-registry.ts';
 
-const DIGITS_MODEL = fileURLToPath(new URL('../../e2e/fixtures/digits-model', import.meta.url));
+const DIGITS_MODEL = fileURLToPath(new URL('../e2e/fixtures/digits-model', import.meta.url));
 const skip = fsddAvailable() && existsSync(join(DIGITS_MODEL, 'meta.json')) ? false : 'FSDD recordings or the digits model fixture are missing';
 
 function fsddSamples(digit: number, speaker: string, take: number): { bytes: Uint8Array; samples16k: Float32Array } {

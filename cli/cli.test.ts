@@ -5,10 +5,10 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fsddAvailable, fsddPath, writeFsddManifest } from '../testing/fsdd-fixture.ts';
+import { fsddAvailable, fsddPath, writeFsddManifest } from '../model/testing/fsdd-fixture.ts';
 import { BUNDLED_MODEL_DIR } from './common.ts';
 
-const BIN = resolve(fileURLToPath(new URL('../../bin/cellscribe.mjs', import.meta.url)));
+const BIN = resolve(fileURLToPath(new URL('../bin/cellscribe.mjs', import.meta.url)));
 const skip = fsddAvailable() ? false : 'FSDD recordings not found in ../shared/data/fsdd';
 const env = { ...process.env, CELLSCRIBE_CACHE: mkdtempSync(join(tmpdir(), 'cli-cache-')), CELLSCRIBE_BACKEND: 'wasm' };
 

@@ -43,7 +43,7 @@ export async function corpusCommand(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  const { VOICES, resolveVoiceIds } = await import('../corpus/voices.ts');
+  const { VOICES, resolveVoiceIds } = await import('../model/corpus/voices.ts');
   if (values['list-voices']) {
     for (const v of VOICES) process.stdout.write(`${v.id}\t${v.split}\t${v.weight.toFixed(3)}\t${v.aptPackage}\n`);
     return 0;
@@ -63,9 +63,9 @@ export async function corpusCommand(argv: string[]): Promise<number> {
       throw new UsageError(`--voices: ${(error as Error).message}`);
     }
   }
-  const { readManifest } = await import('../train/manifest.ts');
+  const { readManifest } = await import('../model/train/manifest.ts');
   const excludeFromDev = values.exclude === undefined ? undefined : new Set(readManifest(values.exclude).map((e) => e.text));
-  const { buildCorpus } = await import('../corpus/build.ts');
+  const { buildCorpus } = await import('../model/corpus/build.ts');
   const result = await buildCorpus({
     out: values.out, seed, trainHours, trainUtterances, devUtterances, jobs, voiceIds, excludeFromDev,
     sentencesFile: values.sentences,

@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeWavBytes, encodeWav } from '../audio/wav.ts';
-import { DatasetStore, levelCheck, splitFor, splitHash, type AudioDecoder } from './datasets.ts';
+import { decodeWavBytes, encodeWav } from '../model/audio/wav.ts';
+import { DatasetStore, levelCheck, type AudioDecoder } from './datasets.ts';
+import { splitFor, splitHash } from '../model/train/held-out.ts';
 import { promptSets } from './prompt-sets.ts';
 
 const store = () => new DatasetStore(mkdtempSync(join(tmpdir(), 'cellscribe-datasets-')));

@@ -13,7 +13,7 @@ import {
   type EngineMethod,
   type EngineMethods,
   type EngineResponse,
-} from '../engine/engine-protocol.ts';
+} from './engine-protocol.ts';
 
 /** Sends one request to the engine. */
 export type EngineCall = <M extends EngineMethod>(method: M, ...args: EngineMethods[M]['args']) => Promise<EngineMethods[M]['result']>;
@@ -52,7 +52,7 @@ export class EngineCrashedError extends Error {
 }
 
 function defaultWorkerPath(): string {
-  return new URL('../engine/worker.ts', import.meta.url).pathname;
+  return new URL('./worker.ts', import.meta.url).pathname;
 }
 
 /** A Worker for a .js entry, or for a .ts entry through tsx's ESM loader (development and tests). */
@@ -152,8 +152,8 @@ export class EngineHost {
   private async launch(): Promise<void> {
     if (this.options.mode === 'in-process') {
       // A computed specifier: bundlers must not pull tfjs into the main process's bundle.
-      const specifier = new URL('../engine/engine.ts', import.meta.url).href;
-      const { Engine } = (await import(specifier)) as typeof import('../engine/engine.ts');
+      const specifier = new URL('./engine.ts', import.meta.url).href;
+      const { Engine } = (await import(specifier)) as typeof import('./engine.ts');
       const engine = new Engine(this.options.engineOptions);
       // Events cross no thread here; a copy of the arrays mimics the worker's transfer.
       engine.setEventSink((event) => this.options.onTrainEvent?.(event));

@@ -5,13 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import type { AppEvent, FineTuneRequest } from '../../electron/contract.ts';
-import { readModelFolder } from '../io/model-store.ts';
-import { fsddAvailable, fsddPath } from '../testing/fsdd-fixture.ts';
+import type { AppEvent, FineTuneRequest } from '../contract/contract.ts';
+import { readModelFolder } from '../model/io/model-store.ts';
+import { fsddAvailable, fsddPath } from '../model/testing/fsdd-fixture.ts';
 import { createAppBackend, type AppBackend } from './app-backend.ts';
 import { BUNDLED_MODEL_ID } from './models-registry.ts';
 
-const DIGITS_MODEL = fileURLToPath(new URL('../../e2e/fixtures/digits-model', import.meta.url));
+const DIGITS_MODEL = fileURLToPath(new URL('../e2e/fixtures/digits-model', import.meta.url));
 const skip = fsddAvailable() && existsSync(join(DIGITS_MODEL, 'meta.json')) ? false : 'FSDD recordings or the digits model fixture are missing';
 
 const freshUserData = () => mkdtempSync(join(tmpdir(), 'cellscribe-ft-'));

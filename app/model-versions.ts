@@ -7,9 +7,9 @@
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import type { ModelInfo } from '../../electron/contract.ts';
-import { findCommittedFolder, writeFileAtomic } from '../io/atomic.ts';
-import { readZip, writeZip, ZipError, type ZipEntry } from '../io/zip.ts';
+import type { ModelInfo } from '../contract/contract.ts';
+import { findCommittedFolder, writeFileAtomic } from '../model/io/atomic.ts';
+import { readZip, writeZip, ZipError, type ZipEntry } from '../model/io/zip.ts';
 import { BUNDLED_MODEL_ID, readModelInfo, scanModels, type RegisteredModel } from './models-registry.ts';
 
 const REQUIRED_FILES = ['meta.json', 'model.json', 'weights.bin'];

@@ -5,10 +5,10 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import type { ExportFormat, TranscriptDTO } from '../../electron/contract.ts';
-import { writeFileAtomic } from '../io/atomic.ts';
-import { decodeWavBytes, encodeWav } from '../audio/wav.ts';
-import { toSrt, toVtt } from '../cli/subtitles.ts';
+import type { ExportFormat, TranscriptDTO } from '../contract/contract.ts';
+import { writeFileAtomic } from '../model/io/atomic.ts';
+import { decodeWavBytes, encodeWav } from '../model/audio/wav.ts';
+import { toSrt, toVtt } from '../model/io/subtitles.ts';
 import { checkId, type AppPaths } from './paths.ts';
 
 export class Library {

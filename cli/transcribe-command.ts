@@ -1,7 +1,7 @@
 /** `cellscribe transcribe FILE... [--model DIR] [--vocabulary FILE|digits] [--lm FILE] [--beam N] [--format F]` */
 import { choiceFlag, decodingFromFlags, DECODING_OPTIONS, parse, UsageError } from './args.ts';
 import { modelDirFrom, printJson, startBackend } from './common.ts';
-import { TRANSCRIPT_FORMATS, toSrt, toVtt } from './subtitles.ts';
+import { TRANSCRIPT_FORMATS, toSrt, toVtt } from '../model/io/subtitles.ts';
 
 const HELP = `Usage: cellscribe transcribe FILE... [options]
 
@@ -35,8 +35,8 @@ export async function transcribeCommand(argv: string[]): Promise<number> {
     return 0;
   }
   // The engine (and tfjs) load only once the arguments are known to be good: --help stays instant.
-  const { Recognizer } = await import('../engine/recognizer.ts');
-  const { resolveDecoding } = await import('../engine/decode-settings.ts');
+  const { Recognizer } = await import('../model/engine/recognizer.ts');
+  const { resolveDecoding } = await import('../model/engine/decode-settings.ts');
   if (positionals.length === 0) throw new UsageError('no audio files given');
   const format = choiceFlag(values.format, 'format', TRANSCRIPT_FORMATS, 'text');
   const settings = decodingFromFlags(values);

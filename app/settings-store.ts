@@ -3,8 +3,8 @@
  * gives the defaults (the damaged one is kept beside as settings.json.bad for inspection).
  */
 import { existsSync, readFileSync, renameSync } from 'node:fs';
-import type { DecodingSettings, Settings } from '../../electron/contract.ts';
-import { writeFileAtomic } from '../io/atomic.ts';
+import type { DecodingSettings, Settings } from '../contract/contract.ts';
+import { writeFileAtomic } from '../model/io/atomic.ts';
 
 export const MAX_BEAM = 128;
 export const MAX_VOCABULARY_LENGTH = 200_000;

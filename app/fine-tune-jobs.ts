@@ -8,13 +8,13 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AppEvent, FineTuneRequest, JobInfo } from '../../electron/contract.ts';
-import type { EngineTrainConfig, EngineTrainEvent } from '../engine/engine-protocol.ts';
-import { writeFileAtomic } from '../io/atomic.ts';
-import { FINE_TUNE_DEFAULTS } from '../train/fine-tune-defaults.ts';
-import { formatManifest } from '../train/manifest.ts';
+import type { AppEvent, FineTuneRequest, JobInfo } from '../contract/contract.ts';
+import type { EngineTrainConfig, EngineTrainEvent } from './engine/engine-protocol.ts';
+import { writeFileAtomic } from '../model/io/atomic.ts';
+import { FINE_TUNE_DEFAULTS } from '../model/train/fine-tune-defaults.ts';
+import { formatManifest } from '../model/train/manifest.ts';
 import type { DatasetStore } from './datasets.ts';
-import type { EngineCall } from './engine-host.ts';
+import type { EngineCall } from './engine/engine-host.ts';
 import type { ModelVersions } from './model-versions.ts';
 import { checkId, newId } from './paths.ts';
 

@@ -1,6 +1,6 @@
 /**
  * The app's engine side without Electron: every AppApi request (same names, arguments and
- * results as electron/contract.ts) over the library, settings, models and one engine (in a
+ * results as contract/contract.ts) over the library, settings, models and one engine (in a
  * worker, or in-process). electron/main/ipc.ts calls it after validating each message; the
  * browser e2e calls it directly from the test process.
  *
@@ -21,9 +21,9 @@ import type {
   Settings,
   StreamUpdateDTO,
   TranscriptDTO,
-} from '../../electron/contract.ts';
-import type { EngineDecoding, EngineInspection, EngineStatusResult, EngineTranscript } from '../engine/engine-protocol.ts';
-import { EngineHost, type EngineCall, type EngineMode } from './engine-host.ts';
+} from '../contract/contract.ts';
+import type { EngineDecoding, EngineInspection, EngineStatusResult, EngineTranscript } from './engine/engine-protocol.ts';
+import { EngineHost, type EngineCall, type EngineMode } from './engine/engine-host.ts';
 import { Library } from './library.ts';
 import { scanModels, type RegisteredModel } from './models-registry.ts';
 import { appPaths, checkId, newId, type AppPaths } from './paths.ts';
@@ -49,7 +49,7 @@ export interface AppBackend extends Omit<AppApi, 'onEvent'> {
   /** Resolves when recovered recordings have been transcribed (or failed again). */
   whenIdle(): Promise<void>;
   /** Resolves when a fine-tuning job is no longer queued or running (tests). */
-  whenJobSettled(jobId: string): Promise<import('../../electron/contract.ts').JobInfo>;
+  whenJobSettled(jobId: string): Promise<import('../contract/contract.ts').JobInfo>;
 }
 
 export interface AppBackendOptions {
@@ -59,7 +59,7 @@ export interface AppBackendOptions {
   bundledModelDir: string;
   /** Default 'worker'. */
   engine?: EngineMode;
-  /** Bundled worker entry (.js); default model/engine/worker.ts through tsx. */
+  /** Bundled worker entry (.js); default app/engine/worker.ts through tsx. */
   workerPath?: string;
   /** Forwarded to the engine: a forced backend, the folder of tfjs-backend-wasm's .wasm files. */
   engineOptions?: { backend?: string; wasmDir?: string };

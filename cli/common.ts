@@ -1,12 +1,11 @@
 /** What every command shares: the bundled model's location, backend start-up, JSON output. */
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { BackendInfo } from '../engine/backend.ts';
+import { join } from 'node:path';
+import type { BackendInfo } from '../model/engine/backend.ts';
+import { BUNDLED_MODEL_DIR } from '../model/io/bundled-model.ts';
 import { UsageError } from './args.ts';
 
-export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const BUNDLED_MODEL_DIR = join(PACKAGE_ROOT, 'assets', 'models', 'base');
+export { BUNDLED_MODEL_DIR };
 
 /** --model DIR, or the bundled base model; a clear error when neither exists. */
 export function modelDirFrom(flag: string | undefined): string {
@@ -28,7 +27,7 @@ export interface BackendReport {
 /** Starts the backend (--backend or automatic) and reports it on stderr. */
 export async function startBackend(flag: string | undefined, quiet = false): Promise<BackendInfo & BackendReport> {
   // Loaded here rather than at the top so that --help and usage errors never start tfjs.
-  const { describeBackend, selectBackend } = await import('../engine/backend.ts');
+  const { describeBackend, selectBackend } = await import('../model/engine/backend.ts');
   const info = await selectBackend(flag);
   if (!quiet) process.stderr.write(`backend: ${describeBackend(info)}\n`);
   return { ...info, backend: info.name, backendDetail: describeBackend(info) };

@@ -34,11 +34,11 @@ export async function evalCommand(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  const { readManifest } = await import('../train/manifest.ts');
-  const { normalizeTranscript } = await import('../text/alphabet.ts');
-  const { Recognizer } = await import('../engine/recognizer.ts');
-  const { resolveDecoding } = await import('../engine/decode-settings.ts');
-  const { ErrorRateAccumulator } = await import('../eval/metrics.ts');
+  const { readManifest } = await import('../model/train/manifest.ts');
+  const { normalizeTranscript } = await import('../model/text/alphabet.ts');
+  const { Recognizer } = await import('../model/engine/recognizer.ts');
+  const { resolveDecoding } = await import('../model/engine/decode-settings.ts');
+  const { ErrorRateAccumulator } = await import('../model/eval/metrics.ts');
   if (!values.manifest?.length) throw new UsageError('--manifest FILE is required');
   const settings = decodingFromFlags(values);
   const entries = values.manifest.flatMap((m) => readManifest(m));

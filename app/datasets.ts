@@ -10,16 +10,14 @@
  * files): about 20 % held out, and at least one held-out item once there are 3 or more.
  * No tfjs here (the main process uses it); decoding of imported audio is passed in.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { extname, join, posix } from 'node:path';
-import type { DatasetInfo, DatasetItem, ImportReport } from '../../electron/contract.ts';
-import { decodeWavBytes, encodeWav } from '../audio/wav.ts';
-import { writeFileAtomic } from '../io/atomic.ts';
+import type { DatasetInfo, DatasetItem, ImportReport } from '../contract/contract.ts';
+import { decodeWavBytes, encodeWav } from '../model/audio/wav.ts';
+import { writeFileAtomic } from '../model/io/atomic.ts';
+import { lowestHashIndex, splitFor } from '../model/train/held-out.ts';
 import { checkId, newId } from './paths.ts';
 
-/** Fraction of items held out for evaluation. */
-export const HELD_OUT_FRACTION = 0.2;
 const SAMPLE_RATE = 16000;
 const AUDIO_EXTENSIONS = new Set(['.wav', '.flac', '.mp3', '.ogg', '.opus']);
 const DIGIT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
@@ -43,16 +41,6 @@ interface DatasetFile {
 
 /** Decodes any supported audio file's bytes to 16 kHz mono samples. */
 export type AudioDecoder = (bytes: Uint8Array, name: string) => Promise<Float32Array>;
-
-/** 0 ≤ value < 1 from the key's SHA-256: the same key always lands on the same side. */
-export function splitHash(key: string): number {
-  return createHash('sha256').update(key).digest().readUInt32BE(0) / 2 ** 32;
-}
-
-/** The split a key gets on its own (before the at-least-one rule). */
-export function splitFor(key: string): DatasetItem['split'] {
-  return splitHash(key) < HELD_OUT_FRACTION ? 'heldout' : 'train';
-}
 
 /** Level check: peak, RMS and warnings for clipping, silence and very short takes. */
 export function levelCheck(samples: Float32Array): { peak: number; rms: number; warnings: string[] } {
@@ -346,7 +334,7 @@ function publicItem(item: StoredItem): DatasetItem {
  */
 export function ensureHeldOut(items: StoredItem[], candidates: readonly StoredItem[]): boolean {
   if (items.length < 3 || items.some((i) => i.split === 'heldout') || candidates.length === 0) return false;
-  const chosen = [...candidates].sort((a, b) => splitHash(a.splitKey) - splitHash(b.splitKey))[0];
+  const chosen = candidates[lowestHashIndex(candidates.map((c) => c.splitKey))];
   chosen.split = 'heldout';
   return true;
 }

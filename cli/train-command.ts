@@ -1,15 +1,15 @@
 /** `cellscribe train --train FILE --dev FILE --out DIR [--from DIR] [--arch …] …` */
-import { DEFAULT_FEATURES, DEFAULT_MODEL, type RecurrentKind } from '../config.ts';
-import { DEFAULT_SPEC_AUGMENT } from '../train/spec-augment.ts';
-import { FINE_TUNE_DEFAULTS } from '../train/fine-tune-defaults.ts';
-import type { TrainEvent } from '../train/train-loop.ts';
+import { DEFAULT_FEATURES, DEFAULT_MODEL, type RecurrentKind } from '../model/config.ts';
+import { DEFAULT_SPEC_AUGMENT } from '../model/train/spec-augment.ts';
+import { FINE_TUNE_DEFAULTS } from '../model/train/fine-tune-defaults.ts';
+import type { TrainEvent } from '../model/train/train-loop.ts';
 import { choiceFlag, integerFlag, numberFlag, parse, UsageError } from './args.ts';
 import { printJson, startBackend } from './common.ts';
 import { formatDuration, ProgressBar } from './progress.ts';
 import { basename, join } from 'node:path';
-import { readManifest, formatManifest } from '../train/manifest.ts';
-import { writeFileAtomic } from '../io/atomic.ts';
-import { splitFor, splitHash } from '../app/datasets.ts';
+import { readManifest, formatManifest } from '../model/train/manifest.ts';
+import { writeFileAtomic } from '../model/io/atomic.ts';
+import { heldOutFlags } from '../model/train/held-out.ts';
 
 /** runs/finetune-<model folder>-<manifest name>: the same command resumes into the same folder. */
 function defaultFineTuneOut(from: string, manifest: string): string {
@@ -25,15 +25,8 @@ function defaultFineTuneOut(from: string, manifest: string): string {
 export function writeAutomaticSplit(manifests: string[], dir: string): { train: string; heldOut: string; trainCount: number; heldOutCount: number } {
   const entries = manifests.flatMap((m) => readManifest(m));
   if (entries.length < 3) throw new UsageError(`--train has ${entries.length} utterance(s): at least 3 are needed to hold some out, or pass --dev FILE`);
-  const heldOutFlags = entries.map((e) => splitFor(e.audioPath) === 'heldout');
-  if (!heldOutFlags.some(Boolean)) {
-    let lowest = 0;
-    entries.forEach((e, i) => {
-      if (splitHash(e.audioPath) < splitHash(entries[lowest].audioPath)) lowest = i;
-    });
-    heldOutFlags[lowest] = true;
-  }
-  const rows = (held: boolean) => entries.filter((_, i) => heldOutFlags[i] === held).map((e) => ({ audio_filepath: e.audioPath, duration: e.durationSeconds, text: e.text }));
+  const held = heldOutFlags(entries.map((e) => e.audioPath));
+  const rows = (side: boolean) => entries.filter((_, i) => held[i] === side).map((e) => ({ audio_filepath: e.audioPath, duration: e.durationSeconds, text: e.text }));
   const train = join(dir, 'train.json');
   const heldOut = join(dir, 'heldout.json');
   writeFileAtomic(train, formatManifest(rows(false)));
@@ -114,9 +107,9 @@ export async function trainCommand(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  const { train } = await import('../train/train-loop.ts');
-  const { resolveDecoding } = await import('../engine/decode-settings.ts');
-  const { Alphabet } = await import('../text/alphabet.ts');
+  const { train } = await import('../model/train/train-loop.ts');
+  const { resolveDecoding } = await import('../model/engine/decode-settings.ts');
+  const { Alphabet } = await import('../model/text/alphabet.ts');
   if (!values.train?.length) throw new UsageError('--train FILE is required');
   const fineTune = values.from !== undefined;
   if (!fineTune && !values.dev?.length) throw new UsageError('--dev FILE is required (only fine-tuning with --from can hold out part of --train instead)');

@@ -32,7 +32,7 @@ function filesUnder(root: string): { path: string; bytes: Uint8Array }[] {
 
 /** 16 kHz mono from any supported file, without tfjs. */
 async function decodeTo16k(bytes: Uint8Array, name: string): Promise<Float32Array> {
-  const { decodeAudioBytes, resampleTo16k } = await import('../audio/load-audio.ts');
+  const { decodeAudioBytes, resampleTo16k } = await import('../model/audio/load-audio.ts');
   const decoded = await decodeAudioBytes(bytes, name);
   const mono = new Float32Array(decoded.channels[0].length);
   for (const channel of decoded.channels) for (let i = 0; i < mono.length; i++) mono[i] += channel[i] / decoded.channels.length;
