@@ -110,6 +110,9 @@ export function ctcLossAndGradient(logProbs: Float64Array, frames: number, class
   const beta = backwardLattice(logProbs, classes, frames, extended, blank);
   const last = (frames - 1) * states;
   const logLikelihood = logAdd(alpha[last + states - 1], states > 1 ? alpha[last + states - 2] : -Infinity);
+  // NaN means the logits were not finite (a diverged network): report it as NaN so training
+  // stops, rather than as an impossible alignment whose loss would read 0.
+  if (Number.isNaN(logLikelihood)) return { loss: Number.NaN, feasible: true };
   if (!Number.isFinite(logLikelihood)) return { loss: 0, feasible: false };
 
   // Occupancy per class: log Σ_s α·β over the states that emit that class.

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { ctcLoss } from './ctc-loss.ts';
+import { ctcLoss, resetInfeasibleWarning } from './ctc-loss.ts';
 import { ctcLossAndGradient, sequenceLogProb } from './ctc-forward.ts';
 import { logSoftmaxRows } from './log-math.ts';
 
@@ -129,7 +129,31 @@ test('padded frames get zero gradient; impossible labels give loss 0, zero gradi
     assert.ok(grad[1].flat().every((g) => g === 0) && grad[2].flat().every((g) => g === 0));
     assert.ok(grad[0].slice(3).flat().every((g) => g === 0), 'frames beyond inputLength');
     assert.ok(grad[0].slice(0, 3).flat().some((g) => g !== 0));
-    assert.ok(warnings.length <= 1, 'warns at most once per process');
+  } finally {
+    console.warn = warn;
+  }
+});
+
+test('the first infeasible utterance warns exactly once, naming it; later ones stay quiet', async () => {
+  await tf.setBackend('cpu');
+  // Earlier tests in this process may have used up the one warning: start from a clean slate, so
+  // both "never warns" and "warns every time" fail here.
+  resetInfeasibleWarning();
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (msg: string) => { warnings.push(msg); };
+  try {
+    const logits = tf.tensor3d(Array.from(randomLogits(3 * 5 * 3, 5)), [3, 5, 3]); // [batch, time, classes]
+    const labels = [[1, 2], [2, 2, 2], [1, 1, 1]]; // rows 1 and 2 cannot fit their frames
+    const lengths = [3, 3, 4];
+    ctcLoss(logits, labels, lengths).dispose();
+    assert.equal(warnings.length, 1, 'one warning for the first infeasible row');
+    assert.match(warnings[0], /utterance 1 has 3 labels that cannot fit in 3 frames/);
+    ctcLoss(logits, labels, lengths).dispose();
+    assert.equal(warnings.length, 1, 'no second warning, even on a later call');
+    ctcLoss(logits, [[1, 2], [1], [2]], lengths).dispose(); // all feasible: nothing to say
+    assert.equal(warnings.length, 1);
+    logits.dispose();
   } finally {
     console.warn = warn;
   }
@@ -141,4 +165,15 @@ test('ctcLoss rejects blank or out-of-range labels and mismatched lengths', () =
   assert.throws(() => ctcLoss(logits, [[3]], [4]), /got 3/);
   assert.throws(() => ctcLoss(logits, [[1]], [5]), /input length/);
   assert.throws(() => ctcLoss(logits, [[1], [2]], [4]), /expected 1 label sequences/);
+});
+
+test('non-finite logits give a NaN loss, not the 0 of an impossible alignment', async () => {
+  await tf.setBackend('cpu');
+  const values = Array.from(randomLogits(2 * 4 * 3, 11));
+  values[5] = Number.NaN; // row 0, frame 1
+  const logits = tf.tensor3d(values, [2, 4, 3]); // [batch, time, classes]
+  const loss = ctcLoss(logits, [[1, 2], [2]], [4, 4]).arraySync();
+  assert.ok(Number.isNaN(loss[0]), `diverged row reads ${loss[0]}`);
+  assert.ok(Number.isFinite(loss[1]) && loss[1] > 0, 'the healthy row is unaffected');
+  logits.dispose();
 });

@@ -15,6 +15,11 @@ export interface CtcLossOptions {
 
 let warnedInfeasible = false;
 
+/** Lets the next infeasible utterance warn again (tests check that exactly one warning comes). */
+export function resetInfeasibleWarning(): void {
+  warnedInfeasible = false;
+}
+
 function validate(shape: number[], labels: number[][], inputLengths: number[], blank: number): void {
   const [batch, time, classes] = shape;
   if (labels.length !== batch) {

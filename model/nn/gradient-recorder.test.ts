@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-cpu';
-import { startGradientRecording, stopGradientRecording } from './gradient-recorder.ts';
+import { startGradientRecording, stepSquaresOrNull, stopGradientRecording } from './gradient-recorder.ts';
 import { createRecurrentParams, runRecurrent, type RecurrentKind, type RecurrentParams } from './recurrent.ts';
 
 /**
@@ -62,11 +62,11 @@ for (const kind of ['lstm', 'peephole', 'gru'] as RecurrentKind[]) {
     const x = tf.randomNormal([batch, time, inputSize], 0, 1, 'float32', 3) as tf.Tensor3D; // [batch, time, inputSize]
     const weights = tf.randomNormal([batch, time, units], 0, 1, 'float32', 4) as tf.Tensor3D; // [batch, time, units]
 
-    // Off: nothing is recorded.
+    // Off: a backward pass records nothing and allocates no accumulator. Read what is held
+    // without calling start first (start clears it, which would hide a recorder left on).
+    assert.equal(stepSquaresOrNull(time), null, 'no accumulator while off');
     tf.grad((xIn: tf.Tensor) => tf.sum(runRecurrent(p, xIn as tf.Tensor3D).output))(x);
-    startGradientRecording();
-    const records0 = stopGradientRecording();
-    assert.equal(records0.length, 0);
+    assert.equal(stopGradientRecording().length, 0, 'nothing recorded while off');
 
     startGradientRecording();
     tf.grad((xIn: tf.Tensor) => tf.sum(tf.mul(runRecurrent(p, xIn as tf.Tensor3D).output, weights)))(x);
