@@ -1,10 +1,33 @@
 /**
  * Atomic file and folder writes: write to a temporary name beside the target, flush it to disk,
  * then rename over the target. A crash or a full disk leaves either the old version or the new
- * one, never a half-written file.
+ * one, never a half-written file. After each rename the parent folder is fsynced too: the rename
+ * is a change to the folder, and without that a power cut can lose it even though the file's
+ * data reached the disk.
  */
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+
+/**
+ * Flushes a folder's entries (a rename into it) to disk. Platforms that cannot open a folder for
+ * fsync (Windows) have no such need and are skipped.
+ */
+export function fsyncFolder(dir: string): void {
+  let fd: number;
+  try {
+    fd = openSync(dir, 'r');
+  } catch {
+    return;
+  }
+  try {
+    fsyncSync(fd);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EINVAL' && code !== 'EISDIR' && code !== 'EPERM' && code !== 'EBADF') throw error;
+  } finally {
+    closeSync(fd);
+  }
+}
 
 let counter = 0;
 function tempName(target: string): string {
@@ -27,6 +50,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
       closeSync(fd);
     }
     renameSync(temp, path);
+    fsyncFolder(dirname(path));
   } catch (error) {
     rmSync(temp, { force: true });
     throw error;
@@ -54,6 +78,7 @@ export function replaceFolderAtomic(target: string, fill: (tempDir: string) => v
     renameSync(target, old);
   }
   renameSync(temp, target);
+  fsyncFolder(dirname(target));
   if (old) rmSync(old, { recursive: true, force: true });
 }
 
