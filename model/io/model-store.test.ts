@@ -116,3 +116,45 @@ test('a model saved before the energy floor existed loads with energyFloor 0, it
   tf.dispose(Object.values(weights));
   model.dispose();
 });
+
+test('meta.json numbers outside sane ranges are refused before anything is allocated (fftSize 2^26 and the like)', async () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'store-')), 'model');
+  const model = tinyModel();
+  await writeModelFolder(dir, metaFor(model), model.namedVariables());
+  model.dispose();
+  const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8'));
+  const cases: [string, (m: any) => void, RegExp][] = [
+    ['fftSize 2^26', (m) => { m.features.fftSize = 2 ** 26; }, /features\.fftSize must be an integer from 64 to 16384, got 67108864/],
+    ['fftSize not a power of two', (m) => { m.features.fftSize = 600; }, /power of two/],
+    ['units 1e6', (m) => { m.architecture.units = 1e6; }, /architecture\.units must be an integer from 1 to 4096/],
+    ['layers 1000', (m) => { m.architecture.layers = 1000; }, /architecture\.layers must be an integer from 1 to 16/],
+    ['stack 1000', (m) => { m.architecture.stack = 1000; }, /architecture\.stack/],
+    ['melBands 1e5', (m) => { m.features.melBands = 100000; }, /features\.melBands/],
+    ['hopLength 0.5', (m) => { m.features.hopLength = 0.5; }, /features\.hopLength/],
+    ['frameLength huge', (m) => { m.features.frameLength = 1e9; }, /features\.frameLength/],
+    ['fMax above Nyquist', (m) => { m.features.fMax = 20000; }, /fMax/],
+    ['alphabet repeats', (m) => { m.architecture.alphabet = 'aab'; }, /repeats a character/],
+    ['alphabet 5000 long', (m) => { m.architecture.alphabet = Array.from({ length: 5000 }, (_, i) => String.fromCodePoint(0x4e00 + i)).join(''); }, /length of architecture\.alphabet/],
+  ];
+  for (const [name, change, expected] of cases) {
+    const copy = structuredClone(meta);
+    change(copy);
+    writeFileSync(join(dir, 'meta.json'), JSON.stringify(copy));
+    await assert.rejects(readModelFolder(dir), (error: Error) => expected.test(error.message) && error.message.includes(dir), name);
+  }
+});
+
+test('a model with NaN or infinite weights is an error naming the tensor, not a silent empty transcript', async () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'store-')), 'model');
+  const model = tinyModel();
+  await writeModelFolder(dir, metaFor(model), model.namedVariables());
+  model.dispose();
+  const bytes = readFileSync(join(dir, 'weights.bin'));
+  const all = new Float32Array(bytes.length / 4).fill(Number.NaN);
+  writeFileSync(join(dir, 'weights.bin'), new Uint8Array(all.buffer));
+  await assert.rejects(readModelFolder(dir), new RegExp(`${all.length} of ${all.length} weights are NaN or infinite`));
+  const one = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+  one[one.length - 1] = Number.POSITIVE_INFINITY;
+  writeFileSync(join(dir, 'weights.bin'), new Uint8Array(one.buffer));
+  await assert.rejects(readModelFolder(dir), /1 of \d+ weights are NaN or infinite \(first in output\//);
+});

@@ -9,38 +9,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { featureDim, type FeatureConfig, type ModelConfig } from '../config.ts';
 import { findCommittedFolder, replaceFolderAtomic, writeFileAtomic } from './atomic.ts';
+import { MODEL_FORMAT, ModelFormatError, validateMeta, type ModelMeta } from './model-meta.ts';
 
-export const MODEL_FORMAT = 'cellscribe-model';
-export const MODEL_FORMAT_VERSION = 1;
-
-export interface Normalisation {
-  /** Per-dimension mean of the training features. */
-  mean: number[];
-  /** Per-dimension standard deviation (floored, never 0). */
-  std: number[];
-}
-
-export interface ModelMeta {
-  format: typeof MODEL_FORMAT;
-  formatVersion: number;
-  name: string;
-  architecture: ModelConfig;
-  features: FeatureConfig;
-  normalisation: Normalisation;
-  /** Where the model came from: command, data, parent, seed, backend, dates. */
-  provenance: Record<string, unknown>;
-  /** Dev-set results recorded at save time (cer, wer, …). */
-  metrics: Record<string, unknown>;
-}
-
-export class ModelFormatError extends Error {
-  constructor(dir: string, reason: string) {
-    super(`${dir}: not a usable CellScribe model: ${reason}`);
-    this.name = 'ModelFormatError';
-  }
-}
+export { MODEL_FORMAT, MODEL_FORMAT_VERSION, ModelFormatError, validateMeta, type ModelMeta, type Normalisation } from './model-meta.ts';
 
 /** Writes model.json + weights.bin for `artifacts` into `dir`, each file atomically. */
 function writeArtifacts(dir: string, artifacts: tf.io.ModelArtifacts): void {
@@ -76,8 +48,17 @@ export function fileSystemHandler(dir: string): tf.io.IOHandler {
       const weightSpecs: tf.io.WeightsManifestEntry[] = [];
       const buffers: ArrayBuffer[] = [];
       for (const group of groups) {
+        if (!Array.isArray(group.weights) || !Array.isArray(group.paths)) throw new ModelFormatError(dir, 'model.json: a weightsManifest group lacks weights or paths');
+        for (const spec of group.weights) {
+          if (!Array.isArray(spec?.shape) || !spec.shape.every((d) => Number.isInteger(d) && d >= 0) || (spec.dtype !== undefined && spec.dtype !== 'float32')) {
+            throw new ModelFormatError(dir, `model.json: weight ${JSON.stringify(spec?.name)} needs a float32 shape of non-negative integers`);
+          }
+        }
         weightSpecs.push(...group.weights);
         for (const path of group.paths) {
+          if (typeof path !== 'string' || path.includes('/') || path.includes('\\') || path.startsWith('.')) {
+            throw new ModelFormatError(dir, `model.json: weights path ${JSON.stringify(path)} is not a plain file name`);
+          }
           const file = join(dir, path);
           if (!existsSync(file)) throw new ModelFormatError(dir, `weights file ${path} is missing`);
           const bytes = readFileSync(file);
@@ -94,42 +75,6 @@ export function fileSystemHandler(dir: string): tf.io.IOHandler {
   };
 }
 
-/** Checks a parsed meta.json and returns it typed; throws ModelFormatError naming the problem. */
-export function validateMeta(raw: unknown, dir: string): ModelMeta {
-  const fail = (reason: string): never => {
-    throw new ModelFormatError(dir, `meta.json: ${reason}`);
-  };
-  if (typeof raw !== 'object' || raw === null) fail('not an object');
-  const meta = raw as ModelMeta;
-  if (meta.format !== MODEL_FORMAT) fail(`format is ${JSON.stringify(meta.format)}, expected "${MODEL_FORMAT}"`);
-  if (meta.formatVersion !== MODEL_FORMAT_VERSION) fail(`formatVersion ${meta.formatVersion} is not supported (expected ${MODEL_FORMAT_VERSION})`);
-  const arch = meta.architecture;
-  if (!arch || !['lstm', 'peephole', 'gru'].includes(arch.arch)) fail(`architecture.arch must be lstm, peephole or gru`);
-  if (arch.headArch !== undefined && !['lstm', 'peephole', 'gru'].includes(arch.headArch)) fail(`architecture.headArch must be lstm, peephole or gru when present`);
-  for (const key of ['layers', 'units', 'stack'] as const) {
-    if (!Number.isInteger(arch[key]) || arch[key] < 1) fail(`architecture.${key} must be a positive integer`);
-  }
-  if (typeof arch.alphabet !== 'string' || arch.alphabet.length === 0) fail('architecture.alphabet must be a non-empty string');
-  const f = meta.features;
-  if (!f || f.sampleRate !== 16000) fail('features.sampleRate must be 16000');
-  // Models saved before the energy floor existed were trained without one: 0 is their front end.
-  if (f.energyFloor === undefined) f.energyFloor = 0;
-  for (const key of ['frameLength', 'hopLength', 'fftSize', 'melBands', 'numCepstra', 'deltaWindow'] as const) {
-    if (!Number.isInteger(f[key]) || f[key] < 1) fail(`features.${key} must be a positive integer`);
-  }
-  for (const key of ['preEmphasis', 'fMin', 'fMax', 'logFloor', 'energyFloor'] as const) {
-    if (typeof f[key] !== 'number' || !Number.isFinite(f[key])) fail(`features.${key} must be a number`);
-  }
-  if (f.frameLength > f.fftSize) fail('features.frameLength is larger than fftSize');
-  const dim = featureDim(f);
-  const n = meta.normalisation;
-  if (!n || !Array.isArray(n.mean) || !Array.isArray(n.std) || n.mean.length !== dim || n.std.length !== dim) {
-    fail(`normalisation needs mean and std of length ${dim} (the feature dimension)`);
-  }
-  if (![...n.mean, ...n.std].every(Number.isFinite) || n.std.some((s) => s <= 0)) fail('normalisation has non-finite or non-positive values');
-  return meta;
-}
-
 /** Resolves a model folder: DIR itself, or DIR/model for a training output folder. */
 export function resolveModelDir(dir: string): string {
   const committed = findCommittedFolder(dir);
@@ -138,6 +83,28 @@ export function resolveModelDir(dir: string): string {
   if (inner && existsSync(join(inner, 'meta.json'))) return inner;
   if (!committed) throw new ModelFormatError(dir, 'no such folder');
   throw new ModelFormatError(dir, 'meta.json is missing');
+}
+
+/**
+ * Throws when any weight is NaN or infinite: such a model (a diverged training run, a damaged
+ * file) outputs NaN everywhere, which decodes to an empty transcript that looks like silence.
+ */
+function assertFiniteWeights(dir: string, specs: tf.io.WeightsManifestEntry[], data: ArrayBuffer): void {
+  const values = new Float32Array(data); // every weight, specs order
+  let offset = 0;
+  let bad = 0;
+  let first: string | undefined;
+  for (const spec of specs) {
+    const size = spec.shape.reduce((a, b) => a * b, 1);
+    for (let i = offset; i < offset + size; i++) {
+      if (!Number.isFinite(values[i])) {
+        bad += 1;
+        first ??= spec.name;
+      }
+    }
+    offset += size;
+  }
+  if (bad > 0) throw new ModelFormatError(dir, `${bad} of ${values.length} weights are NaN or infinite (first in ${first}); the model cannot be used`);
 }
 
 /** Reads meta.json and the weights of the model in `dir`. The caller owns (disposes) the tensors. */
@@ -151,6 +118,7 @@ export async function readModelFolder(dir: string): Promise<{ dir: string; meta:
   }
   const meta = validateMeta(raw, resolved);
   const artifacts = await fileSystemHandler(resolved).load!();
+  assertFiniteWeights(resolved, artifacts.weightSpecs!, artifacts.weightData as ArrayBuffer);
   const weights = tf.io.decodeWeights(artifacts.weightData!, artifacts.weightSpecs!);
   return { dir: resolved, meta, weights };
 }
