@@ -76,6 +76,19 @@ test('missing, empty, directory and unsupported files are errors naming the file
   await rejectsWith(headerOnly, /^audio is empty \(0 samples\)$/);
 });
 
+test('WAV at 200–384 kHz loads; a rate the converter cannot take is an AudioError naming the file', async () => {
+  for (const rate of [200000, 384000]) {
+    const path = join(dir, `high-${rate}.wav`);
+    writeFileSync(path, encodeWav([new Float32Array(rate / 10).fill(0.1)], rate));
+    const loaded = await loadAudioFile(path);
+    assert.equal(loaded.sourceRate, rate);
+    assert.equal(loaded.samples.length, 1600);
+  }
+  const odd = join(dir, 'odd-rate.wav');
+  writeFileSync(odd, encodeWav([new Float32Array(38400).fill(0.1)], 383999));
+  await rejectsWith(odd, /^a sample rate of 383999 Hz is not supported/);
+});
+
 test('NaN or infinite samples in a float WAV are an error', async () => {
   const path = join(dir, 'nan.wav');
   const x = new Float32Array(1600).fill(0.1);

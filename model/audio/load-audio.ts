@@ -138,7 +138,13 @@ export async function loadAudioFile(path: string, opts: LoadOptions = {}): Promi
   const sourceSeconds = channels[0].length / sampleRate;
   if (sourceSeconds > maxSeconds) throw tooLong(path, sourceSeconds, maxSeconds, 'decoded');
 
-  const samples = await resampleTo16k(mixToMono(channels), sampleRate, opts.quality);
+  let samples: Float32Array;
+  try {
+    samples = await resampleTo16k(mixToMono(channels), sampleRate, opts.quality);
+  } catch (error) {
+    // A rate the converter cannot take is a property of this file: say which file.
+    throw new AudioError(path, error instanceof Error ? error.message.replace(/^resample: /, '') : `cannot resample from ${sampleRate} Hz (${String(error)})`);
+  }
   // Clamp: float sources may exceed full scale, and the sinc filter overshoots near clipped edges.
   for (let i = 0; i < samples.length; i++) {
     if (samples[i] > 1) samples[i] = 1;

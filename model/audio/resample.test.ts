@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createResampler, resampleTo16k } from './resample.ts';
+import { createResampler, libraryRates, resampleTo16k } from './resample.ts';
 import { peakFrequency, rms, toneMagnitude } from './test-helpers.ts';
 
 function tone(frequency: number, sampleRate: number, seconds: number, amplitude: number): Float32Array {
@@ -9,7 +9,8 @@ function tone(frequency: number, sampleRate: number, seconds: number, amplitude:
   return x;
 }
 
-for (const fromRate of [8000, 22050, 44100, 48000]) {
+// 200–384 kHz: above libsamplerate-js's 192 kHz limit, converted through an equal ratio.
+for (const fromRate of [8000, 22050, 44100, 48000, 200000, 384000]) {
   test(`a 1 kHz tone at ${fromRate} Hz comes out at 16 kHz with the same frequency, level and phase`, async () => {
     const input = tone(1000, fromRate, 1, 0.5);
     const output = await resampleTo16k(input, fromRate);
@@ -75,4 +76,11 @@ test('16 kHz input is returned as is; odd lengths round; bad rates are refused',
   await assert.rejects(resampleTo16k(x, 0), RangeError);
   await assert.rejects(resampleTo16k(x, NaN), RangeError);
   await assert.rejects(resampleTo16k(x, 16000 * 300), /ratio/);
+});
+
+test('a source rate whose ratio to 16 kHz cannot be taken is a clear error, not a bare string', async () => {
+  assert.deepEqual(libraryRates(384000, 16000), [192000, 8000]);
+  assert.deepEqual(libraryRates(48000, 16000), [48000, 16000]);
+  await assert.rejects(resampleTo16k(new Float32Array(1000), 383999), (error: unknown) =>
+    error instanceof RangeError && /383999 Hz is not supported/.test(error.message));
 });

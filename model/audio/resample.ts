@@ -53,6 +53,46 @@ function checkRate(fromRate: number, toRate: number): void {
   }
 }
 
+/** libsamplerate-js refuses either rate above this (it throws a bare string). */
+const MAX_LIBRARY_RATE = 192000;
+
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+/**
+ * The rates to hand libsamplerate. Its filter depends only on the ratio, so a rate above the
+ * wrapper's 192 kHz limit (200–384 kHz recorders exist) is scaled down together with the target
+ * to integers of the same ratio: 384000 → 16000 runs as 192000 → 8000. Rates whose ratio cannot
+ * be written within the limit get a clear error instead of the wrapper's string.
+ */
+export function libraryRates(fromRate: number, toRate: number): [number, number] {
+  if (fromRate <= MAX_LIBRARY_RATE && toRate <= MAX_LIBRARY_RATE) return [fromRate, toRate];
+  if (!Number.isInteger(fromRate) || !Number.isInteger(toRate)) {
+    throw new RangeError(`resample: a sample rate of ${fromRate} Hz is not supported (rates above ${MAX_LIBRARY_RATE} Hz must be whole numbers)`);
+  }
+  const g = gcd(fromRate, toRate);
+  const [a, b] = [fromRate / g, toRate / g];
+  const scale = Math.floor(MAX_LIBRARY_RATE / Math.max(a, b));
+  if (scale < 1) {
+    throw new RangeError(`resample: a sample rate of ${fromRate} Hz is not supported: the converter works up to ${MAX_LIBRARY_RATE} Hz, ` +
+      `and ${fromRate}:${toRate} does not reduce to a ratio it can take`);
+  }
+  return [a * scale, b * scale];
+}
+
+/** create() of libsamplerate-js, with its bare-string throws turned into Errors naming the rates. */
+async function createConverter(fromRate: number, toRate: number, quality: ResampleQuality) {
+  const [libFrom, libTo] = libraryRates(fromRate, toRate);
+  try {
+    return await create(1, libFrom, libTo, { converterType: CONVERTERS[quality] });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new RangeError(`resample: cannot convert ${fromRate} Hz to ${toRate} Hz (${reason})`);
+  }
+}
+
 function concat(parts: Float32Array[], length: number): Float32Array {
   const out = new Float32Array(length);
   let at = 0;
@@ -72,7 +112,7 @@ function concat(parts: Float32Array[], length: number): Float32Array {
 export async function createResampler(fromRate: number, toRate: number = TARGET_RATE, quality: ResampleQuality = 'best'): Promise<StreamResampler> {
   checkRate(fromRate, toRate);
   const ratio = toRate / fromRate;
-  const converter = fromRate === toRate ? null : await create(1, fromRate, toRate, { converterType: CONVERTERS[quality] });
+  const converter = fromRate === toRate ? null : await createConverter(fromRate, toRate, quality);
   let framesIn = 0;
   let framesOut = 0;
   let finished = false;
