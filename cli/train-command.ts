@@ -183,6 +183,9 @@ export async function trainCommand(argv: string[]): Promise<number> {
         if (e.reason === 'early-stopping') progress.log('early stopping: no better dev CER for --patience epochs');
         if (e.reason === 'cancelled') progress.log('cancelled; run the same command again to resume');
         break;
+      case 'skipped':
+        progress.log(`${e.split}: ${e.count} of ${e.of} utterances left out; each one with its reason in ${e.file}`);
+        break;
       case 'checkpoint':
         break;
     }

@@ -30,12 +30,28 @@ export interface LoadResult {
 /** Loads every entry; entries that cannot be used are skipped with a reason, never silently. */
 export async function loadUtterances(
   entries: readonly ManifestEntry[],
-  options: { features: FeatureConfig; alphabet: Alphabet; cache?: FeatureCache; onProgress?: (done: number, total: number) => void },
+  options: {
+    features: FeatureConfig;
+    alphabet: Alphabet;
+    cache?: FeatureCache;
+    onProgress?: (done: number, total: number) => void;
+    /** Stops between files; what was loaded so far is returned (check signal.aborted). */
+    signal?: AbortSignal;
+  },
 ): Promise<LoadResult> {
   const utterances: Utterance[] = [];
   const skipped: LoadResult['skipped'] = [];
   const dim = featureDim(options.features);
+  let lastTurn = Date.now();
   for (let i = 0; i < entries.length; i++) {
+    // Cached features load synchronously, and decoding resolves through microtasks only: neither
+    // lets a SIGINT handler or a worker's cancel message run. Hand the event loop a turn every
+    // 100 ms so a cancel is seen within a second.
+    if (Date.now() - lastTurn > 100) {
+      await new Promise((resolveTurn) => setImmediate(resolveTurn));
+      lastTurn = Date.now();
+    }
+    if (options.signal?.aborted) return { utterances, skipped };
     const entry = entries[i];
     options.onProgress?.(i, entries.length);
     const text = normalizeTranscript(entry.text, options.alphabet);

@@ -7,6 +7,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync } from 'node:fs';
+import { writeFileAtomic } from '../io/atomic.ts';
+import { lockFolder } from '../io/dir-lock.ts';
 import { join, resolve } from 'node:path';
 import { featureDim, type FeatureConfig, type ModelConfig, type RecurrentKind } from '../config.ts';
 import { ctcLoss } from '../ctc/ctc-loss.ts';
@@ -18,6 +20,7 @@ import { startGradientRecording, stopGradientRecording, type GradientRecord } fr
 import { Alphabet } from '../text/alphabet.ts';
 import { Adam } from './adam.ts';
 import { epochBatches, padBatch } from './batches.ts';
+import { minimumFrames } from '../ctc/ctc-forward.ts';
 import { loadLatestCheckpoint, saveCheckpoint, splitOptimizerWeights, type TrainState } from './checkpoint.ts';
 import { computeNormalisation, loadUtterances, type Utterance } from './dataset.ts';
 import { FeatureCache, defaultCacheDir } from './feature-cache.ts';
@@ -104,7 +107,15 @@ export type TrainEvent =
       clipNorm: number;
     }
   | { type: 'epoch'; epoch: number; trainLoss: number; devCer: number; devWer: number; seconds: number; improved: boolean }
-  | { type: 'stopped'; reason: 'early-stopping' | 'cancelled' | 'epochs' };
+  | { type: 'stopped'; reason: 'early-stopping' | 'cancelled' | 'epochs' }
+  | {
+      /** Every utterance left out (unreadable, empty transcript, too short for its text), listed in `file`. */
+      type: 'skipped';
+      split: 'train' | 'dev';
+      count: number;
+      of: number;
+      file: string;
+    };
 
 export interface TrainResult {
   modelDir: string;
@@ -145,33 +156,72 @@ async function loadSplit(
   alphabet: Alphabet,
   cache: FeatureCache,
   emit: (e: TrainEvent) => void,
-): Promise<Utterance[]> {
+  signal?: AbortSignal,
+): Promise<{ utterances: Utterance[]; skipped: Skipped[]; total: number }> {
   const entries = manifests.flatMap((m) => readManifest(m));
+  if (entries.length === 0) throw new Error(`the ${split} manifest ${manifests.join(', ')} lists no utterances`);
   const { utterances, skipped } = await loadUtterances(entries, {
     features,
     alphabet,
     cache,
+    signal,
     onProgress: (done, total) => {
       if (done % 100 === 0 || done === total) emit({ type: 'features', split, done, total });
     },
   });
   const audioSeconds = utterances.reduce((s, u) => s + (u.frames * features.hopLength) / features.sampleRate, 0);
   emit({ type: 'data', split, utterances: utterances.length, audioSeconds, skipped });
-  if (utterances.length === 0) throw new Error(`no usable ${split} utterances in ${manifests.join(', ')}`);
-  return utterances;
+  if (utterances.length === 0 && !signal?.aborted) {
+    throw new Error(`no usable ${split} utterances in ${manifests.join(', ')}: all ${entries.length} were skipped (first: ${skipped[0]?.audioPath}: ${skipped[0]?.reason})`);
+  }
+  return { utterances, skipped, total: entries.length };
 }
 
-/** Drops utterances CTC cannot align (more labels than network steps), with a warning. */
-function keepAlignable(utterances: Utterance[], model: AcousticModel, split: string, emit: (e: TrainEvent) => void): Utterance[] {
-  const kept = utterances.filter((u) => {
-    let needed = u.labels.length;
-    for (let i = 1; i < u.labels.length; i++) if (u.labels[i] === u.labels[i - 1]) needed += 1;
-    return model.stepsFor(u.frames) >= needed;
-  });
-  if (kept.length < utterances.length) {
-    emit({ type: 'warning', message: `${utterances.length - kept.length} ${split} utterances are too short for their transcripts at stack ${model.config.stack}; left out` });
+/**
+ * Writes every skipped utterance of a split to OUT/skipped-<split>.jsonl (one JSON line each:
+ * audio path and reason) and reports the count, so none is left out silently.
+ */
+function reportSkipped(out: string, split: 'train' | 'dev', skipped: Skipped[], total: number, emit: (e: TrainEvent) => void): void {
+  const file = join(out, `skipped-${split}.jsonl`);
+  writeFileAtomic(file, skipped.map((s) => JSON.stringify(s) + '\n').join(''));
+  if (skipped.length > 0) emit({ type: 'skipped', split, count: skipped.length, of: total, file });
+}
+
+type Skipped = { audioPath: string; reason: string };
+
+/**
+ * Splits off the utterances CTC cannot align (more labels, plus one blank between repeated
+ * letters, than network steps). Training on them would add a loss of 0 (zero_infinity) and
+ * nothing else, so they are left out and each one is reported.
+ */
+function keepAlignable(utterances: Utterance[], model: AcousticModel): { kept: Utterance[]; skipped: Skipped[] } {
+  const kept: Utterance[] = [];
+  const skipped: Skipped[] = [];
+  for (const u of utterances) {
+    const needed = minimumFrames(u.labels);
+    const steps = model.stepsFor(u.frames);
+    if (steps >= needed) kept.push(u);
+    else skipped.push({ audioPath: u.audioPath, reason: `too short for its transcript: ${steps} network steps (${u.frames} frames at stack ${model.config.stack}) for ${needed} CTC labels` });
   }
-  return kept;
+  return { kept, skipped };
+}
+
+/** Throws unless every trainable weight is finite (a diverged step must never be saved). */
+function assertFiniteWeights(model: AcousticModel, when: string): void {
+  const bad = tf.tidy(() => Object.entries(model.namedVariables())
+    .filter(([, v]) => tf.logicalNot(tf.all(tf.isFinite(v))).dataSync()[0] === 1) // [] per variable
+    .map(([name]) => name));
+  if (bad.length > 0) {
+    throw new TrainingDivergedError(`training diverged: weights ${bad.join(', ')} are NaN or infinite ${when}; nothing was saved from this state (the last good checkpoint and best model are kept); try a lower --lr`);
+  }
+}
+
+/** Training stopped because the loss or the weights stopped being finite numbers. */
+export class TrainingDivergedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TrainingDivergedError';
+  }
 }
 
 /** Builds the padded, normalised input tensor for a batch. */
@@ -204,7 +254,22 @@ export interface TrainHooks {
   gradientEvery?: number;
 }
 
+/**
+ * Trains into `config.out`, holding a lock on it for the whole run: a second run into the same
+ * folder is refused (naming the first), since both would write the same checkpoints and model.
+ * A lock left by a killed run is taken over with a warning.
+ */
 export async function train(config: TrainConfig, hooks: TrainHooks = {}): Promise<TrainResult> {
+  const out = resolve(config.out);
+  const lock = lockFolder(out, 'training run', (message) => hooks.onEvent?.({ type: 'warning', message }));
+  try {
+    return await trainLocked(config, hooks);
+  } finally {
+    lock.release();
+  }
+}
+
+async function trainLocked(config: TrainConfig, hooks: TrainHooks): Promise<TrainResult> {
   const emit = (e: TrainEvent) => hooks.onEvent?.(e);
   const out = resolve(config.out);
   const checkpointRoot = join(out, 'checkpoints');
@@ -241,8 +306,19 @@ export async function train(config: TrainConfig, hooks: TrainHooks = {}): Promis
   }
   const alphabet = new Alphabet(modelConfig.alphabet);
   const cache = new FeatureCache(config.cacheDir ?? defaultCacheDir(), features, featureDim(features));
-  let trainSet = await loadSplit(config.trainManifests, 'train', features, alphabet, cache, emit);
-  let devSet = await loadSplit(config.devManifests, 'dev', features, alphabet, cache, emit);
+  const cancelledEarly = (): TrainResult => {
+    if (checkpoint) tf.dispose(Object.values(checkpoint.weights));
+    if (parentWeights) tf.dispose(Object.values(parentWeights));
+    emit({ type: 'stopped', reason: 'cancelled' });
+    const s = checkpoint?.state;
+    return { modelDir, bestEpoch: s?.bestEpoch ?? null, bestCer: s?.bestCer ?? null, history: s?.history ?? [], stoppedBy: 'cancelled', steps: s?.step ?? 0 };
+  };
+  const trainData = await loadSplit(config.trainManifests, 'train', features, alphabet, cache, emit, hooks.signal);
+  if (hooks.signal?.aborted) return cancelledEarly();
+  const devData = await loadSplit(config.devManifests, 'dev', features, alphabet, cache, emit, hooks.signal);
+  if (hooks.signal?.aborted) return cancelledEarly();
+  let trainSet = trainData.utterances;
+  let devSet = devData.utterances;
 
   // A fine-tuned model keeps its parent's normalisation: the network was trained on it.
   const normalisation: Normalisation = parent ? parent.meta.normalisation : computeNormalisation(trainSet, featureDim(features));
@@ -265,8 +341,21 @@ export async function train(config: TrainConfig, hooks: TrainHooks = {}): Promis
     model = AcousticModel.create(modelConfig, features, normalisation, config.seed);
   }
   if (parentWeights) tf.dispose(Object.values(parentWeights));
-  trainSet = keepAlignable(trainSet, model, 'train', emit);
-  devSet = keepAlignable(devSet, model, 'dev', emit);
+  for (const [split, data] of [['train', trainData], ['dev', devData]] as const) {
+    const { kept, skipped } = keepAlignable(data.utterances, model);
+    reportSkipped(out, split, [...data.skipped, ...skipped], data.total, emit);
+    if (kept.length === 0) {
+      model.dispose();
+      if (checkpoint) tf.dispose(Object.values(checkpoint.weights));
+      throw new Error(
+        `none of the ${data.total} ${split} utterances can be used: ${data.skipped.length} could not be read and ${skipped.length} ` +
+          `are too short for their transcripts at stack ${model.config.stack} (CTC needs a network step per character); ` +
+          `see ${join(out, `skipped-${split}.jsonl`)}`,
+      );
+    }
+    if (split === 'train') trainSet = kept;
+    else devSet = kept;
+  }
   emit({ type: 'model', parameters: model.parameterCount(), fineTuning: Boolean(parent), frozenLayers: config.frozenLayers });
 
   const variables = model.trainableVariables(config.frozenLayers);
@@ -317,6 +406,7 @@ export async function train(config: TrainConfig, hooks: TrainHooks = {}): Promis
     metrics,
   });
   const checkpointNow = async () => {
+    assertFiniteWeights(model, `at step ${state.step}`);
     const dir = await saveCheckpoint(checkpointRoot, meta({}), model.namedVariables(), optimizer.state(), state);
     emit({ type: 'checkpoint', step: state.step, dir });
   };
@@ -359,12 +449,20 @@ export async function train(config: TrainConfig, hooks: TrainHooks = {}): Promis
       }
       const gradients = variables.map((v) => grads[v.name]);
       const { clipped, norm } = clipByGlobalNorm(gradients, config.clipNorm);
+      const loss = value.dataSync()[0];
+      // A non-finite loss or gradient is checked before the update: applying it would turn every
+      // weight into NaN, and nothing of that state may reach a checkpoint or the best model.
+      if (!Number.isFinite(loss) || !Number.isFinite(norm)) {
+        tf.dispose([input, value, ...Object.values(grads), ...clipped]);
+        throw new TrainingDivergedError(
+          `training diverged: the ${Number.isFinite(loss) ? 'gradient norm' : 'loss'} is ${Number.isFinite(loss) ? norm : loss} at step ${state.step + 1} ` +
+            `(learning rate ${learningRate}); nothing was saved from this step (the last good checkpoint and best model are kept); try a lower --lr`,
+        );
+      }
       // Backward runs top layer first: reversed, the lowest trained layer comes first.
       if (recordGradients) emit({ type: 'gradients', step: state.step + 1, layers: recorded.reverse(), globalNorm: norm, clipNorm: config.clipNorm });
       optimizer.apply(clipped, learningRate);
-      const loss = value.dataSync()[0];
       tf.dispose([input, value, ...Object.values(grads), ...clipped]);
-      if (!Number.isFinite(loss)) throw new Error(`training diverged: loss is ${loss} at step ${state.step} (try a lower --lr)`);
 
       state.step += 1;
       state.batchInEpoch += 1;
@@ -392,7 +490,9 @@ export async function train(config: TrainConfig, hooks: TrainHooks = {}): Promis
     }
     if (stoppedBy === 'cancelled') break;
 
-    // End of epoch: dev metrics, best model, early stopping.
+    // End of epoch: dev metrics, best model, early stopping. A diverged model is not evaluated:
+    // its CER would be a number, and the first epoch's is always "best so far".
+    assertFiniteWeights(model, `at the end of epoch ${state.epoch + 1}`);
     const dev = evaluateUtterances(model, devSet, config.devDecode ?? {});
     const trainLoss = state.epochLossSum / Math.max(1, state.epochBatches);
     const improved = state.bestCer === null || dev.cer < state.bestCer || (config.keepLatestOnTie === true && dev.cer === state.bestCer);
