@@ -52,7 +52,7 @@ function concatFloat32(parts: Float32Array[]): Float32Array {
   return out;
 }
 
-interface StepTensors {
+export interface StepTensors {
   logProbs: tf.Tensor3D; // [1, steps, classes]
   states: RecurrentState[];
   traces?: LayerTrace[];
@@ -86,12 +86,19 @@ export class Recognizer {
     }) as unknown as StepTensors;
   }
 
+  /**
+   * Raw feature frames [frames × dim] (normalised here, in place) through the whole network from a
+   * zero state: stacking, layers, dense, log-softmax. The caller disposes the returned tensors.
+   */
+  runFeatures(raw: Float32Array, frames: number, inspect = false): StepTensors {
+    return this.runSteps(this.model.normaliseInPlace(raw), frames, undefined, inspect);
+  }
+
   /** Offline transcription of 16 kHz mono PCM. */
   transcribeSamples(samples: Float32Array, decoding: ResolvedDecoding, opts: { inspect?: boolean } = {}): Transcription {
     const started = performance.now();
     const features = pcmToFeatures(samples, this.model.features);
-    const normalised = this.model.normaliseInPlace(features.data);
-    const run = this.runSteps(normalised, features.frames, undefined, opts.inspect ?? false);
+    const run = this.runFeatures(features.data, features.frames, opts.inspect ?? false);
     const logProbs = run.logProbs.dataSync() as Float32Array; // [steps × classes]
     const traces = traceToData(run.traces);
     tf.dispose([run.logProbs, ...run.states.flatMap((s) => [s.hidden, s.cellState]), ...(run.traces ?? []).flatMap((t) => Object.values(t))].filter(Boolean) as tf.Tensor[]);
