@@ -107,6 +107,7 @@ export class Engine {
         cacheDir: config.cacheDir,
         command: 'CellScribe app: fine-tune',
         backend: backend.name,
+        lockOut: false, // one job per folder is the job queue's rule (see TrainConfig.lockOut)
       },
       {
         signal: controller.signal,

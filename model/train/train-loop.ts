@@ -73,6 +73,12 @@ export interface TrainConfig {
   command?: string;
   /** Backend description, for provenance. */
   backend?: string;
+  /**
+   * Lock `out` for the run (default true). The app's engine turns it off: its job queue already
+   * runs one job per folder, and its worker thread can be killed and restarted inside one process,
+   * which a lock judged by process id cannot tell from a live run.
+   */
+  lockOut?: boolean;
 }
 
 export type TrainEvent =
@@ -260,6 +266,7 @@ export interface TrainHooks {
  * A lock left by a killed run is taken over with a warning.
  */
 export async function train(config: TrainConfig, hooks: TrainHooks = {}): Promise<TrainResult> {
+  if (config.lockOut === false) return trainLocked(config, hooks);
   const out = resolve(config.out);
   const lock = lockFolder(out, 'training run', (message) => hooks.onEvent?.({ type: 'warning', message }));
   try {
