@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeWavBytes, encodeWav } from '../model/audio/wav.ts';
@@ -62,20 +63,80 @@ test('level check warns on clipping, silence and very short takes', () => {
   assert.equal(level.rms, 0.5);
 });
 
-test('crash safety: a WAV without its record (crash between the two writes) is removed; temporaries are ignored', () => {
+test('crash safety: list() deletes nothing; recover() quarantines old unnamed WAVs with a report, leaves young ones', () => {
   const root = mkdtempSync(join(tmpdir(), 'cellscribe-datasets-'));
   const s = new DatasetStore(root);
   const d = s.create('d');
   const kept = s.addRecording(d.id, 'one', tone(0.5, 0.3));
   const before = readFileSync(join(root, d.id, 'dataset.json'), 'utf8');
-  // What a kill leaves: an orphan WAV (its dataset.json commit never happened) and a temp file.
-  writeFileSync(join(root, d.id, 'audio', 'orphan-1.wav'), wav16k(0.5));
+  // What a kill leaves: an orphan WAV (its dataset.json commit never happened), a temp file, and
+  // a dataset folder whose deletion was interrupted. A young unnamed WAV may be an import's.
+  const audio = join(root, d.id, 'audio');
+  writeFileSync(join(audio, 'orphan-1.wav'), wav16k(0.5));
+  const hoursAgo = (Date.now() - 2 * 3600 * 1000) / 1000;
+  utimesSync(join(audio, 'orphan-1.wav'), hoursAgo, hoursAgo);
+  writeFileSync(join(audio, 'in-flight.wav'), wav16k(0.5));
   writeFileSync(join(root, d.id, '.dataset.json.tmp-1-2-3'), '{"half": ');
+  mkdirSync(join(root, '.deleted-abc-123', 'audio'), { recursive: true });
   const reopened = new DatasetStore(root);
   assert.equal(reopened.list().length, 1);
-  assert.deepEqual(readdirSync(join(root, d.id, 'audio')), [`${kept.id}.wav`]);
+  assert.deepEqual(readdirSync(audio).sort(), [`${kept.id}.wav`, 'in-flight.wav', 'orphan-1.wav'].sort(), 'listing deletes nothing');
+  const report = reopened.recover();
+  assert.deepEqual(readdirSync(audio).sort(), [`${kept.id}.wav`, 'in-flight.wav'].sort());
+  assert.deepEqual(readdirSync(join(root, d.id, 'quarantine')), ['orphan-1.wav']);
+  assert.equal(existsSync(join(root, '.deleted-abc-123')), false);
+  assert.equal(existsSync(join(root, d.id, '.dataset.json.tmp-1-2-3')), false);
+  assert.equal(report.length, 2, report.join('\n'));
+  assert.ok(report.some((line) => line.includes('orphan-1.wav') && line.includes('quarantine')));
   assert.equal(readFileSync(join(root, d.id, 'dataset.json'), 'utf8'), before, 'the record is untouched');
-  assert.equal(reopened.get(d.id).items[0].text, 'one');
+  // Quarantined files go after 30 days.
+  const monthAgo = (Date.now() - 31 * 86400000) / 1000;
+  utimesSync(join(root, d.id, 'quarantine', 'orphan-1.wav'), monthAgo, monthAgo);
+  assert.ok(reopened.recover().some((line) => line.startsWith('deleted') && line.includes('orphan-1.wav')));
+  assert.deepEqual(readdirSync(join(root, d.id, 'quarantine')), []);
+});
+
+test('an import overlapping listings and a saved recording loses nothing: every WAV stays, every item is kept', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'cellscribe-datasets-'));
+  const s = new DatasetStore(root);
+  const d = s.create('d');
+  const files = Array.from({ length: 60 }, (_, i) => file(`${i % 10}_amy_${i}.wav`, wav16k(0.3)));
+  let recorded: string | undefined;
+  let decoded = 0;
+  // The decoder yields like the real one; meanwhile other operations run on the same dataset.
+  const slowDecode: AudioDecoder = async (bytes, name) => {
+    await new Promise((r) => setImmediate(r));
+    decoded += 1;
+    other.list(); // `cellscribe dataset list` in a loop (another store: another process)
+    if (decoded === 30) recorded = other.addRecording(d.id, 'said during the import', tone(0.5, 0.3)).id;
+    return decode(bytes, name);
+  };
+  const other = new DatasetStore(root);
+  const report = await s.importFiles(d.id, files, slowDecode);
+  assert.equal(report.imported, 60);
+  const items = s.get(d.id).items;
+  assert.equal(items.length, 61, 'the 60 imported items and the recording');
+  assert.ok(recorded && items.some((i) => i.id === recorded), 'the recording made during the import is kept');
+  for (const item of items) assert.ok(existsSync(s.audioPath(d.id, item.id)), `WAV of ${item.text} exists`);
+  assert.equal(readdirSync(join(root, d.id, 'audio')).length, 61, 'no WAV without its item either');
+});
+
+test('a change waits for the dataset lock held by another process, then merges', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'cellscribe-datasets-'));
+  const s = new DatasetStore(root);
+  const d = s.create('d');
+  // Another process holds the dataset's lock for a moment (as a CLI import committing a batch).
+  const holder = spawn(process.execPath, ['--import', 'tsx', '-e',
+    `const { lockFolder } = await import(${JSON.stringify(new URL('../io/dir-lock.ts', import.meta.url).href)});
+     const lock = lockFolder(${JSON.stringify(join(root, d.id))}, 'test');
+     console.log('locked');
+     setTimeout(() => { lock.release(); process.exit(0); }, 400);`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve) => holder.stdout!.once('data', () => resolve()));
+  const started = Date.now();
+  s.rename(d.id, 'renamed while locked');
+  assert.ok(Date.now() - started >= 200, 'waited for the other writer');
+  assert.equal(s.get(d.id).info.name, 'renamed while locked');
+  await new Promise((r) => holder.once('exit', r));
 });
 
 test('held-out split: deterministic per key, about 20 %, at least one from 3 items on', () => {

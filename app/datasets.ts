@@ -2,19 +2,27 @@
  * Fine-tuning datasets in userData/datasets/<id>/: dataset.json (name, date, every item's text,
  * split and level check) and audio/<itemId>.wav (16 kHz mono float). Writes are atomic and
  * ordered so that a crash never loses an acknowledged item: the WAV is written (fsynced) first,
- * then dataset.json, which is the commit; a WAV that no dataset.json names is a recording the
- * user was never told was saved, and is removed on the next load.
+ * then dataset.json, which is the commit.
+ *
+ * One writer at a time per dataset, across processes (the app and the CLI): every change is a
+ * merge made under the dataset's lock (read dataset.json afresh, apply the change, write), never a
+ * rewrite of a copy read earlier, so an import cannot drop a recording saved while it ran. A WAV
+ * that no dataset.json names may belong to an operation still in flight (an import commits its
+ * items in batches), so nothing deletes it on sight: recover(), run at start-up, moves such WAVs
+ * when they are an hour old into the dataset's quarantine/ folder and reports them; quarantined
+ * files are deleted after 30 days.
  *
  * The held-out part is split off automatically and deterministically: an item's split is fixed
  * when it is added, from a hash of its key (the id for recordings, the relative path for imported
  * files): about 20 % held out, and at least one held-out item once there are 3 or more.
  * No tfjs here (the main process uses it); decoding of imported audio is passed in.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { extname, join, posix } from 'node:path';
 import type { DatasetInfo, DatasetItem, ImportReport } from '../contract/contract.ts';
 import { decodeWavBytes, encodeWav } from '../model/audio/wav.ts';
-import { writeFileAtomic } from '../model/io/atomic.ts';
+import { removeStaleTemporaries, writeFileAtomic } from '../model/io/atomic.ts';
+import { withFolderLockSync } from '../model/io/dir-lock.ts';
 import { lowestHashIndex, splitFor } from '../model/train/held-out.ts';
 import { checkId, newId } from './paths.ts';
 
@@ -107,6 +115,21 @@ export class DatasetStore {
     writeFileAtomic(this.fileOf(data.id), JSON.stringify(data, null, 1));
   }
 
+  /**
+   * The one way to change a dataset: under its lock, `change` gets dataset.json as it is on disk
+   * now and edits it; the result is written before the lock is released.
+   */
+  private mutate<T>(id: string, change: (data: DatasetFile) => T): T {
+    const dir = this.dir(id);
+    if (!existsSync(join(dir, 'dataset.json'))) throw new Error(`no dataset with id "${id}"`);
+    return withFolderLockSync(dir, 'dataset change', () => {
+      const data = this.read(id); // afresh, under the lock
+      const result = change(data);
+      this.write(data);
+      return result;
+    });
+  }
+
   private info(data: DatasetFile): DatasetInfo {
     return {
       id: data.id,
@@ -118,15 +141,13 @@ export class DatasetStore {
     };
   }
 
-  /** Every dataset, oldest first; leftover WAVs of unacknowledged recordings are removed. */
+  /** Every dataset, oldest first. Reads only: it never deletes anything. */
   list(): DatasetInfo[] {
     const infos: DatasetInfo[] = [];
     for (const name of readdirSync(this.root).sort()) {
       if (name.startsWith('.') || !existsSync(join(this.root, name, 'dataset.json'))) continue;
       try {
-        const data = this.read(name);
-        this.removeOrphans(data);
-        infos.push(this.info(data));
+        infos.push(this.info(this.read(name)));
       } catch {
         // A damaged dataset.json: skipped from the list, left on disk for inspection.
       }
@@ -134,11 +155,56 @@ export class DatasetStore {
     return infos;
   }
 
-  private removeOrphans(data: DatasetFile): void {
-    const audioDir = join(this.dir(data.id), 'audio');
-    if (!existsSync(audioDir)) return;
-    const known = new Set(data.items.map((i) => `${i.id}.wav`));
-    for (const name of readdirSync(audioDir)) if (!known.has(name)) rmSync(join(audioDir, name), { force: true });
+  /**
+   * Start-up clean-up, with a report of everything it did: folders of interrupted deletions
+   * (.deleted-*) and interrupted atomic writes are removed; WAVs that no dataset.json names and
+   * that are older than `orphanAgeMs` (an operation in flight commits long before that) are moved
+   * to the dataset's quarantine/ folder; quarantined files older than `quarantineDays` are deleted.
+   */
+  recover(now = Date.now(), orphanAgeMs = 60 * 60 * 1000, quarantineDays = 30): string[] {
+    const report: string[] = [];
+    for (const name of readdirSync(this.root).sort()) {
+      const path = join(this.root, name);
+      if (name.startsWith('.deleted-')) {
+        rmSync(path, { recursive: true, force: true });
+        report.push(`removed ${path}, left by an interrupted dataset deletion`);
+        continue;
+      }
+      if (name.startsWith('.') || !existsSync(join(path, 'dataset.json'))) continue;
+      removeStaleTemporaries(path);
+      let data: DatasetFile;
+      try {
+        data = this.read(name);
+      } catch (error) {
+        report.push(`skipped dataset ${path}: ${(error as Error).message}`);
+        continue;
+      }
+      const known = new Set(data.items.map((i) => `${i.id}.wav`));
+      const audioDir = join(path, 'audio');
+      const quarantine = join(path, 'quarantine');
+      if (existsSync(audioDir)) {
+        removeStaleTemporaries(audioDir);
+        for (const file of readdirSync(audioDir)) {
+          if (known.has(file)) continue;
+          const from = join(audioDir, file);
+          const age = now - statSync(from).mtimeMs;
+          if (age < orphanAgeMs) continue; // may belong to an import still running
+          mkdirSync(quarantine, { recursive: true });
+          renameSync(from, join(quarantine, file));
+          report.push(`moved ${from} to ${quarantine}: no item of dataset "${data.name}" names it (an interrupted import or recording)`);
+        }
+      }
+      if (existsSync(quarantine)) {
+        for (const file of readdirSync(quarantine)) {
+          const at = join(quarantine, file);
+          if (now - statSync(at).mtimeMs > quarantineDays * 86400000) {
+            rmSync(at, { force: true });
+            report.push(`deleted ${at}: quarantined more than ${quarantineDays} days ago`);
+          }
+        }
+      }
+    }
+    return report;
   }
 
   create(name: string): DatasetInfo {
@@ -164,36 +230,42 @@ export class DatasetStore {
   }
 
   rename(id: string, name: string): DatasetInfo {
-    const data = this.read(id);
-    data.name = checkName(name);
-    this.write(data);
-    return this.info(data);
+    const clean = checkName(name);
+    return this.mutate(id, (data) => {
+      data.name = clean;
+      return this.info(data);
+    });
   }
 
-  /** Removes the whole folder (renamed away first, so a crash never leaves half a dataset listed). */
+  /**
+   * Removes the whole folder (renamed away under the lock first, so a crash never leaves half a
+   * dataset listed and no change is half-applied to it; recover() finishes an interrupted removal).
+   */
   delete(id: string): void {
     const dir = this.dir(id);
     if (!existsSync(dir)) throw new Error(`no dataset with id "${id}"`);
     const doomed = join(this.root, `.deleted-${id}-${Date.now()}`);
-    renameSync(dir, doomed);
+    withFolderLockSync(dir, 'dataset deletion', () => renameSync(dir, doomed));
     rmSync(doomed, { recursive: true, force: true });
   }
 
-  /** Saves a prompted recording: WAV first, then the record (the commit). */
+  /** Saves a prompted recording: WAV first, then the record (the commit, merged under the lock). */
   addRecording(datasetId: string, text: string, pcm16k: Float32Array): DatasetItem {
     if (!(pcm16k instanceof Float32Array) || pcm16k.length === 0) throw new Error('recording: expected a non-empty Float32Array of 16 kHz samples');
-    const data = this.read(datasetId);
+    const clean = checkText(text);
+    if (!existsSync(this.fileOf(datasetId))) throw new Error(`no dataset with id "${datasetId}"`);
     const id = newId();
-    const item = this.saveItem(data, id, checkText(text), pcm16k, 'recorded', id);
-    data.items.push(item);
-    ensureHeldOut(data.items, [item]);
-    this.write(data);
+    const item = this.saveItem(datasetId, id, clean, pcm16k, 'recorded', id);
+    this.mutate(datasetId, (data) => {
+      data.items.push(item);
+      ensureHeldOut(data.items, [item]);
+    });
     return publicItem(item);
   }
 
-  private saveItem(data: DatasetFile, id: string, text: string, samples: Float32Array, source: DatasetItem['source'], splitKey: string, importedFrom?: string): StoredItem {
+  private saveItem(datasetId: string, id: string, text: string, samples: Float32Array, source: DatasetItem['source'], splitKey: string, importedFrom?: string): StoredItem {
     const clamped = samples.map((s) => Math.max(-1, Math.min(1, Number.isFinite(s) ? s : 0)));
-    writeFileAtomic(this.audioPath(data.id, id), encodeWav([clamped], SAMPLE_RATE, 32, { float: true }));
+    writeFileAtomic(this.audioPath(datasetId, id), encodeWav([clamped], SAMPLE_RATE, 32, { float: true }));
     const level = levelCheck(clamped);
     return {
       id,
@@ -210,11 +282,11 @@ export class DatasetStore {
   }
 
   deleteItem(datasetId: string, itemId: string): void {
-    const data = this.read(datasetId);
-    const before = data.items.length;
-    data.items = data.items.filter((i) => i.id !== itemId);
-    if (data.items.length === before) throw new Error(`dataset "${datasetId}" has no item "${itemId}"`);
-    this.write(data);
+    this.mutate(datasetId, (data) => {
+      const before = data.items.length;
+      data.items = data.items.filter((i) => i.id !== itemId);
+      if (data.items.length === before) throw new Error(`dataset "${datasetId}" has no item "${itemId}"`);
+    });
     rmSync(this.audioPath(datasetId, itemId), { force: true });
   }
 
@@ -230,7 +302,7 @@ export class DatasetStore {
    * FSDD names ({digit}_{speaker}_{take}.wav). Every file not imported is reported with why.
    */
   async importFiles(datasetId: string, files: readonly { path: string; bytes: Uint8Array }[], decode: AudioDecoder): Promise<ImportReport> {
-    const data = this.read(datasetId);
+    this.read(datasetId); // exists and is readable, before any work
     const skipped: ImportReport['skipped'] = [];
     const byPath = new Map<string, Uint8Array>();
     for (const f of files) byPath.set(normalisePath(f.path), f.bytes);
@@ -272,7 +344,20 @@ export class DatasetStore {
       } else if (fsdd) transcripts.set(path, DIGIT_WORDS[Number(fsdd[1])]);
     }
 
-    const added: StoredItem[] = [];
+    // Items are committed in batches (merged under the lock), so a long import neither holds
+    // the dataset nor leaves its WAVs unnamed for long.
+    let imported = 0;
+    let pending: StoredItem[] = [];
+    const commit = () => {
+      if (pending.length === 0) return;
+      const batch = pending;
+      this.mutate(datasetId, (data) => {
+        data.items.push(...batch);
+        ensureHeldOut(data.items, batch);
+      });
+      imported += batch.length;
+      pending = [];
+    };
     for (const [path, bytes] of byPath) {
       if (used.has(path)) continue;
       const isAudio = AUDIO_EXTENSIONS.has(extname(path).toLowerCase());
@@ -303,12 +388,13 @@ export class DatasetStore {
         skipped.push({ name: path, reason: 'the audio is empty (0 samples)' });
         continue;
       }
-      added.push(this.saveItem(data, newId(), cleanText, samples, 'imported', `import:${path}:${cleanText}`, path));
+      pending.push(this.saveItem(datasetId, newId(), cleanText, samples, 'imported', `import:${path}:${cleanText}`, path));
+      // By count only, never by time: where the batches split decides which item is held out
+      // when none is by its hash, and the same folder must always split the same way.
+      if (pending.length >= 25) commit();
     }
-    data.items.push(...added);
-    ensureHeldOut(data.items, added);
-    this.write(data);
-    return { imported: added.length, skipped };
+    commit();
+    return { imported, skipped };
   }
 
   /**
@@ -318,7 +404,12 @@ export class DatasetStore {
   prepareForTraining(datasetId: string): StoredItem[] {
     const data = this.read(datasetId);
     if (data.items.length < 3) throw new Error(`dataset "${data.name}" has ${data.items.length} utterance(s); record or import at least 3 (one is held out for evaluation)`);
-    if (ensureHeldOut(data.items, data.items.filter((i) => i.split === 'train'))) this.write(data);
+    if (!data.items.some((i) => i.split === 'heldout')) {
+      return this.mutate(datasetId, (fresh) => {
+        ensureHeldOut(fresh.items, fresh.items.filter((i) => i.split === 'train'));
+        return fresh.items;
+      });
+    }
     return data.items;
   }
 }

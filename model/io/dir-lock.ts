@@ -130,3 +130,28 @@ export function lockFolder(folder: string, purpose: string, onStale?: (message: 
   }
   throw new Error(`${folder}: could not take the lock ${path} (it keeps changing hands)`);
 }
+
+/**
+ * Runs `fn` holding the lock on `folder`, waiting (up to `timeoutMs`) while another process holds
+ * it. For short read-merge-write sections: `fn` is synchronous, so within one process no two
+ * sections interleave, and the lock orders them across processes (the app and the CLI).
+ */
+export function withFolderLockSync<T>(folder: string, purpose: string, fn: () => T, timeoutMs = 10000): T {
+  const deadline = Date.now() + timeoutMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    let lock: FolderLock;
+    try {
+      lock = lockFolder(folder, purpose);
+    } catch (error) {
+      if (!(error instanceof FolderLockedError) || Date.now() > deadline) throw error;
+      Atomics.wait(pause, 0, 0, 20); // a synchronous 20 ms sleep
+      continue;
+    }
+    try {
+      return fn();
+    } finally {
+      lock.release();
+    }
+  }
+}
