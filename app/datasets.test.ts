@@ -127,7 +127,7 @@ test('a change waits for the dataset lock held by another process, then merges',
   const d = s.create('d');
   // Another process holds the dataset's lock for a moment (as a CLI import committing a batch).
   const holder = spawn(process.execPath, ['--import', 'tsx', '-e',
-    `const { lockFolder } = await import(${JSON.stringify(new URL('../io/dir-lock.ts', import.meta.url).href)});
+    `const { lockFolder } = await import(${JSON.stringify(new URL('../model/io/dir-lock.ts', import.meta.url).href)});
      const lock = lockFolder(${JSON.stringify(join(root, d.id))}, 'test');
      console.log('locked');
      setTimeout(() => { lock.release(); process.exit(0); }, 400);`], { stdio: ['ignore', 'pipe', 'inherit'] });
