@@ -52,9 +52,9 @@ export function readSphinxTrie(bytes: Buffer, name = 'sphinx LM'): NgramLm {
   pos += 4 * order;
 
   // Quantizer tables: [order−2] × (prob bins, back-off bins), then the top order's prob bins.
-  let probBins: Float32Array[] = [];
-  let backoffBins: Float32Array[] = [];
-  let topBins = new Float32Array(0);
+  const probBins: Float32Array[] = [];
+  const backoffBins: Float32Array[] = [];
+  let topBins: Float32Array = new Float32Array(0);
   if (order > 1) {
     need(4, 'the quantizer tag');
     pos += 4;
