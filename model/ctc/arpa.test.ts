@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parseArpa } from './arpa.ts';
+import { pruneNgramLm } from './lm-prune.ts';
 import { detectLmKind, loadLanguageModel } from './lm-file.ts';
 import { NgramLm, readNgramLmBinary } from './ngram-lm.ts';
 import { WordLm } from './word-lm.ts';
@@ -112,4 +113,24 @@ test('pocketsphinx-en-us general LM: our trie reader gives sphinx_lm_eval\'s sco
   let sum = 0;
   for (const p of lm.tables[0].log10Prob) if (p > -90) sum += 10 ** p;
   assert.ok(Math.abs(sum - 1) < 1e-3, `unigram mass ${sum}`);
+});
+
+test('pruning keeps a proper back-off model: every context still sums to one', () => {
+  const full = parseArpa(readFileSync(ARPA, 'utf8'));
+  const pruned = pruneNgramLm(full, { maxNgrams: [120, 200] });
+  assert.deepEqual([pruned.count(2) >= 120, pruned.count(3)], [true, 200]);
+  assert.ok(pruned.count(2) < full.count(2));
+  // Σ_w P(w | h) over every predictable word (all but <s>), for seen and unseen contexts.
+  const predictable = full.words.filter((w) => w !== '<s>');
+  const histories = [[], ['<s>'], ['the'], ['<s>', 'the'], ['the', 'cat'], ['cat', 'sat'], ['red', 'house'], ['go', "don't"]];
+  for (const history of histories) {
+    const before = predictable.reduce((s, w) => s + Math.exp(full.logProb(history, w)), 0);
+    const after = predictable.reduce((s, w) => s + Math.exp(pruned.logProb(history, w)), 0);
+    assert.ok(Math.abs(before - 1) < 1e-5, `full model: Σ P(· | ${history.join(' ')}) = ${before}`);
+    assert.ok(Math.abs(after - 1) < 1e-5, `pruned model: Σ P(· | ${history.join(' ')}) = ${after}`);
+  }
+  // Kept n-grams keep their probabilities; the ones dropped are the least costly by the criterion.
+  const kept = golden.queries.filter((q) => q.history.length === 2 && pruned.findRow(Int32Array.from([...q.history, q.word].map((w) => pruned.id(w))), 0, 3) >= 0);
+  assert.ok(kept.length > 0);
+  for (const q of kept) assert.ok(Math.abs(pruned.log10Prob(q.history, q.word) - q.log10) < 2e-6);
 });
