@@ -44,16 +44,29 @@ export function choiceFlag<T extends string>(value: string | undefined, name: st
 export const DECODING_OPTIONS = {
   vocabulary: { type: 'string' },
   lm: { type: 'string' },
+  'no-lm': { type: 'boolean' },
+  grammar: { type: 'string' },
   beam: { type: 'string' },
   'lm-weight': { type: 'string' },
   'word-bonus': { type: 'string' },
 } as const;
 
-/** Checked decoding settings from those flags (undefined = the decoder's default). */
-export function decodingFromFlags(values: { vocabulary?: string; lm?: string; beam?: string; 'lm-weight'?: string; 'word-bonus'?: string }) {
+/**
+ * Checked decoding settings from those flags (undefined = the decoder's default). With none of
+ * --vocabulary, --lm, --grammar or --no-lm, decoding uses `generalLm` (the bundled general LM).
+ */
+export function decodingFromFlags(values: {
+  vocabulary?: string; lm?: string; 'no-lm'?: boolean; grammar?: string; beam?: string; 'lm-weight'?: string; 'word-bonus'?: string;
+}, generalLm?: string) {
+  if (values.grammar !== undefined && (values.vocabulary !== undefined || values.lm !== undefined)) {
+    throw new UsageError('--grammar chooses one phrase of a list: it cannot be combined with --vocabulary or --lm');
+  }
+  if (values['no-lm'] && values.lm !== undefined) throw new UsageError('--no-lm and --lm contradict each other');
   return {
     vocabulary: values.vocabulary,
     lm: values.lm,
+    grammar: values.grammar,
+    generalLm: values['no-lm'] ? undefined : generalLm,
     beam: values.beam === undefined ? undefined : integerFlag(values.beam, 'beam', 1, 1),
     alpha: values['lm-weight'] === undefined ? undefined : numberFlag(values['lm-weight'], 'lm-weight', 1, 0),
     beta: values['word-bonus'] === undefined ? undefined : numberFlag(values['word-bonus'], 'word-bonus', 1, -100),

@@ -2,10 +2,19 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackendInfo } from '../model/engine/backend.ts';
-import { BUNDLED_MODEL_DIR } from '../model/io/bundled-model.ts';
+import { BUNDLED_GENERAL_LM, BUNDLED_MODEL_DIR } from '../model/io/bundled-model.ts';
 import { UsageError } from './args.ts';
 
 export { BUNDLED_MODEL_DIR };
+export const BUNDLED_LM = BUNDLED_GENERAL_LM;
+
+/** The bundled general LM, or undefined (with a note on stderr) when this install lacks it. */
+export function bundledLm(quiet = false): string | undefined {
+  if (existsSync(BUNDLED_LM)) return BUNDLED_LM;
+  if (!quiet) process.stderr.write(`note: no bundled general LM at ${BUNDLED_LM}; decoding without a language model
+`);
+  return undefined;
+}
 
 /** --model DIR, or the bundled base model; a clear error when neither exists. */
 export function modelDirFrom(flag: string | undefined): string {

@@ -1,6 +1,6 @@
 /** `cellscribe eval --manifest FILE [--model DIR] [--vocabulary FILE|digits] [--lm FILE] [--beam N] [--json]` */
 import { decodingFromFlags, DECODING_OPTIONS, parse, UsageError } from './args.ts';
-import { modelDirFrom, printJson, startBackend } from './common.ts';
+import { bundledLm, modelDirFrom, printJson, startBackend } from './common.ts';
 import { ProgressBar } from './progress.ts';
 
 const HELP = `Usage: cellscribe eval --manifest FILE [options]
@@ -12,10 +12,14 @@ Options:
   --manifest FILE        manifest to evaluate (repeatable)
   --model DIR            model folder (default: the bundled base model)
   --vocabulary FILE      restrict output to the words/phrases in FILE, or "digits"
-  --lm FILE              word language model built from this plain-text file
-  --lm-weight A          weight of the word LM's log-probability (default 1.0)
-  --word-bonus B         score added per word with an LM (default 1.0)
-  --beam N               beam width
+  --lm FILE              word language model: ARPA (plain or .gz), sphinx .lm.bin, .cslm, or a
+                         plain-text file (one sentence a line) to build a trigram from
+                         (default: the bundled general English LM, assets/lm/en-us.cslm)
+  --no-lm                open-vocabulary CTC without any language model
+  --grammar FILE         output exactly one phrase of FILE (one a line), or nothing when unsure
+  --lm-weight A          weight of the LM's log-probability (default 0.5 general LM, 1.0 --lm)
+  --word-bonus B         score added per word with an LM (default 1.5 general LM, 1.0 --lm)
+  --beam N               beam width (default 16 with a vocabulary or LM, else greedy)
   --json                 print one JSON object on stdout
   --errors               also list the utterances with errors
   --backend NAME         tfjs-node-gpu, tfjs-node, wasm or cpu
@@ -40,7 +44,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const { resolveDecoding } = await import('../model/engine/decode-settings.ts');
   const { ErrorRateAccumulator } = await import('../model/eval/metrics.ts');
   if (!values.manifest?.length) throw new UsageError('--manifest FILE is required');
-  const settings = decodingFromFlags(values);
+  const settings = decodingFromFlags(values, values['no-lm'] || values.vocabulary || values.lm || values.grammar ? undefined : bundledLm(values.json));
   const entries = values.manifest.flatMap((m) => readManifest(m));
   const modelDir = modelDirFrom(values.model);
   const backend = await startBackend(values.backend, values.json);
@@ -52,11 +56,13 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const errors: { file: string; reference: string; hypothesis: string }[] = [];
   let audioSeconds = 0;
   let processingSeconds = 0;
+  let lowConfidence = 0;
   for (const [i, entry] of entries.entries()) {
     progress.update(i / entries.length, `${i}/${entries.length}`);
     try {
       const t = await recognizer.transcribeFile(entry.audioPath, decoding);
       const reference = normalizeTranscript(entry.text, recognizer.model.alphabet);
+      if (t.grammar?.lowConfidence) lowConfidence++;
       const { words } = accumulator.add(reference, t.text);
       if (words.hits !== words.refLength || words.insertions > 0) errors.push({ file: entry.audioPath, reference, hypothesis: t.text });
       audioSeconds += t.durationSeconds;
@@ -82,7 +88,11 @@ export async function evalCommand(argv: string[]): Promise<number> {
     failed: failed.length,
     model: recognizer.meta.name,
     modelDir: recognizer.dir,
-    decoding: { vocabulary: settings.vocabulary ?? null, lm: settings.lm ?? null, beam: settings.beam ?? null, lmWeight: settings.alpha ?? null, wordBonus: settings.beta ?? null },
+    decoding: {
+      vocabulary: settings.vocabulary ?? null, lm: settings.lm ?? settings.generalLm ?? null, grammar: settings.grammar ?? null,
+      beam: decoding.beam ?? null, lmWeight: decoding.lm ? decoding.alpha ?? null : null, wordBonus: decoding.lm ? decoding.beta ?? null : null,
+    },
+    ...(decoding.grammar ? { lowConfidence } : {}),
     backend: backend.backend,
     ...(values.errors ? { errors } : {}),
   };

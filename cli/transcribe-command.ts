@@ -1,6 +1,6 @@
 /** `cellscribe transcribe FILE... [--model DIR] [--vocabulary FILE|digits] [--lm FILE] [--beam N] [--format F]` */
 import { choiceFlag, decodingFromFlags, DECODING_OPTIONS, parse, UsageError } from './args.ts';
-import { modelDirFrom, printJson, startBackend } from './common.ts';
+import { bundledLm, modelDirFrom, printJson, startBackend } from './common.ts';
 import { TRANSCRIPT_FORMATS, toSrt, toVtt } from '../model/io/subtitles.ts';
 
 const HELP = `Usage: cellscribe transcribe FILE... [options]
@@ -10,10 +10,14 @@ Transcribes each audio file (WAV, FLAC, MP3 or Ogg; any rate, resampled to 16 kH
 Options:
   --model DIR            model folder (default: the bundled base model)
   --vocabulary FILE      restrict output to the words/phrases in FILE (one per line), or "digits"
-  --lm FILE              word language model: a plain-text file (one sentence a line) to build it from
-  --lm-weight A          weight of the word LM's log-probability (default 1.0)
-  --word-bonus B         score added per word with an LM (default 1.0)
-  --beam N               beam width (default: greedy, or 16 with a vocabulary or LM)
+  --lm FILE              word language model: ARPA (plain or .gz), sphinx .lm.bin, .cslm, or a
+                         plain-text file (one sentence a line) to build a trigram from
+                         (default: the bundled general English LM, assets/lm/en-us.cslm)
+  --no-lm                open-vocabulary CTC without any language model
+  --grammar FILE         output exactly one phrase of FILE (one a line), or nothing when unsure
+  --lm-weight A          weight of the LM's log-probability (default 0.5 general LM, 1.0 --lm)
+  --word-bonus B         score added per word with an LM (default 1.5 general LM, 1.0 --lm)
+  --beam N               beam width (default 16 with a vocabulary or LM, else greedy)
   --format F             text (default), json, srt or vtt
   --backend NAME         tfjs-node-gpu, tfjs-node, wasm or cpu
   -h, --help             this help
@@ -39,7 +43,7 @@ export async function transcribeCommand(argv: string[]): Promise<number> {
   const { resolveDecoding } = await import('../model/engine/decode-settings.ts');
   if (positionals.length === 0) throw new UsageError('no audio files given');
   const format = choiceFlag(values.format, 'format', TRANSCRIPT_FORMATS, 'text');
-  const settings = decodingFromFlags(values);
+  const settings = decodingFromFlags(values, values['no-lm'] || values.vocabulary || values.lm || values.grammar ? undefined : bundledLm());
   const modelDir = modelDirFrom(values.model);
   const backend = await startBackend(values.backend);
   const recognizer = await Recognizer.load(modelDir);
@@ -50,10 +54,13 @@ export async function transcribeCommand(argv: string[]): Promise<number> {
     try {
       const t = await recognizer.transcribeFile(file, decoding);
       for (const warning of t.warnings) process.stderr.write(`${file}: warning: ${warning}\n`);
+      if (t.grammar?.lowConfidence) {
+        process.stderr.write(`${file}: low confidence (${t.grammar.confidence.toFixed(3)}): no phrase output (best was "${t.grammar.bestPhrase}")\n`);
+      }
       if (format === 'text') process.stdout.write(positionals.length > 1 ? `${file}\t${t.text}\n` : `${t.text}\n`);
       else if (format === 'srt') process.stdout.write(toSrt(t.words));
       else if (format === 'vtt') process.stdout.write(toVtt(t.words));
-      results.push({ file, text: t.text, words: t.words, durationSeconds: t.durationSeconds, rtf: t.rtf, warnings: t.warnings });
+      results.push({ file, text: t.text, words: t.words, ...(t.grammar ? { grammar: t.grammar } : {}), durationSeconds: t.durationSeconds, rtf: t.rtf, warnings: t.warnings });
     } catch (error) {
       failures += 1;
       process.stderr.write(`cellscribe transcribe: error: ${(error as Error).message}\n`);

@@ -10,12 +10,16 @@ import { logSumExpRow } from './log-math.ts';
 import { prefixBeamSearch } from './prefix-beam.ts';
 import type { DecodeResult } from './types.ts';
 import type { Vocabulary } from './vocabulary.ts';
-import type { WordLm } from './word-lm.ts';
+import type { LanguageModel } from './ngram-lm.ts';
+import { decodeGrammar, type Grammar } from './grammar.ts';
 
-export type { DecodeResult, WordTiming } from './types.ts';
+export type { DecodeResult, GrammarChoice, WordTiming } from './types.ts';
 export { loadVocabulary, vocabularyFromText, Vocabulary, DIGIT_WORDS } from './vocabulary.ts';
 export { buildWordLm, loadWordLm, saveWordLm, WordLm } from './word-lm.ts';
 export { DEFAULT_ALPHA, DEFAULT_BETA } from './prefix-beam.ts';
+export { Grammar, grammarFromText, loadGrammar, DEFAULT_GRAMMAR_MIN_CONFIDENCE } from './grammar.ts';
+export { loadLanguageModel } from './lm-file.ts';
+export type { LanguageModel } from './ngram-lm.ts';
 
 /** Beam width used when a vocabulary or LM is given without an explicit beam. */
 export const DEFAULT_BEAM = 16;
@@ -31,7 +35,11 @@ export interface DecodeOptions {
   /** Restrict output to sequences of these words/phrases. */
   vocabulary?: Vocabulary;
   /** Word n-gram LM applied at word boundaries. */
-  lm?: WordLm;
+  lm?: LanguageModel;
+  /** Output exactly one of these phrases (or nothing when unsure); vocabulary and LM are then unused. */
+  grammar?: Grammar;
+  /** Grammar only: below this confidence nothing is output (default DEFAULT_GRAMMAR_MIN_CONFIDENCE). */
+  grammarMinConfidence?: number;
   /** LM weight α (default DEFAULT_ALPHA = 1.0). */
   alpha?: number;
   /** Per-word insertion bonus β (default 1.0 with an LM, 0 without). */
@@ -66,6 +74,12 @@ export function decode(logProbs: Float32Array, frames: number, alphabet: Alphabe
   }
   if (!(opts.frameSeconds > 0)) throw new Error(`decode: frameSeconds must be > 0, got ${opts.frameSeconds}`);
   const values = asLogProbs(logProbs, frames, classes);
+  if (opts.grammar) {
+    const choice = decodeGrammar(values, frames, classes, opts.grammar, opts.grammarMinConfidence);
+    const labels = choice.text ? alphabet.encode(choice.text) : [];
+    const aligned = alignWords(values, frames, alphabet, labels, opts.frameSeconds);
+    return { ...aligned, grammar: { bestPhrase: choice.bestPhrase, confidence: choice.confidence, lowConfidence: choice.lowConfidence } };
+  }
   const constrained = opts.vocabulary !== undefined || opts.lm !== undefined;
   const beam = opts.beam ?? (constrained ? DEFAULT_BEAM : 1);
   const labels = beam <= 1 && !constrained

@@ -11,7 +11,8 @@
 import { Alphabet, BLANK } from '../text/alphabet.ts';
 import { logAdd } from './log-math.ts';
 import type { Vocabulary, VocabularyState } from './vocabulary.ts';
-import { SENTENCE_END, SENTENCE_START, type WordLm } from './word-lm.ts';
+import type { LanguageModel } from './ngram-lm.ts';
+import { SENTENCE_END, SENTENCE_START } from './word-lm.ts';
 
 /**
  * Default LM weight α (natural-log LM probabilities). Chosen on the "tune" half of the AN4
@@ -28,7 +29,7 @@ export interface BeamSearchOptions {
   /** Only sequences of these entries can be produced. */
   vocabulary?: Vocabulary;
   /** Word n-gram LM applied at word boundaries. */
-  lm?: WordLm;
+  lm?: LanguageModel;
   /** LM weight α; default DEFAULT_ALPHA. */
   alpha?: number;
   /** Bonus per completed word β; default DEFAULT_BETA with an LM, 0 without. */

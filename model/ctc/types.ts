@@ -19,4 +19,15 @@ export interface DecodeResult {
   /** Words joined by single spaces (no leading, trailing or repeated spaces). */
   text: string;
   words: WordTiming[];
+  /** Grammar decoding only: how sure the choice of phrase is (see grammar.ts). */
+  grammar?: GrammarChoice;
+}
+
+export interface GrammarChoice {
+  /** The best phrase, also when it was rejected (text is then ''). */
+  bestPhrase: string;
+  /** In [0, 1]: the phrase's posterior against every phrase and the free best path. */
+  confidence: number;
+  /** The confidence was under the minimum, so nothing was output. */
+  lowConfidence: boolean;
 }

@@ -1,15 +1,51 @@
 /**
- * What the user chose for decoding (vocabulary, LM, beam), resolved once into the decoder's
- * options so every transcription shares the compiled trie and LM.
+ * What the user chose for decoding (vocabulary, LM, grammar, beam), resolved once into the
+ * decoder's options so every transcription shares the compiled trie and LM.
+ *
+ * The open-vocabulary default is the bundled general English LM (GENERAL_LM): a lexicon-
+ * constrained word beam search, where hypotheses grow only along the LM's 72k-word trie and
+ * each completed word adds α · ln P_lm(word | two words before) + β. Its weights live here.
  */
+import { join } from 'node:path';
+import { BUNDLED_GENERAL_LM } from '../io/bundled-model.ts';
 import type { Alphabet } from '../text/alphabet.ts';
-import { loadVocabulary, loadWordLm, type DecodeOptions, type Vocabulary, type WordLm } from '../ctc/decode.ts';
+import {
+  loadGrammar, loadLanguageModel, loadVocabulary, Vocabulary, grammarFromText,
+  type DecodeOptions, type Grammar, type LanguageModel,
+} from '../ctc/decode.ts';
+import { NgramLm } from '../ctc/ngram-lm.ts';
+
+/**
+ * The bundled general LM and its decoding weights (natural-log LM scores). Chosen on the "tune"
+ * half of the AN4 held-out speakers (scripts/make-an4-manifests.ts) with cellscribe-base-4;
+ * the grid and results are in docs/language-models.md. Override with --lm-weight/--word-bonus/--beam.
+ */
+export const GENERAL_LM = {
+  /** assets/lm/en-us.cslm from the package root (scripts/make-general-lm.ts builds it). */
+  file: join('assets', 'lm', 'en-us.cslm'),
+  alpha: 0.5,
+  beta: 1.5,
+  beam: 16,
+} as const;
+
+export { BUNDLED_GENERAL_LM };
 
 export interface DecodeSettings {
   /** A word/phrase list file (one per line), or "digits". */
   vocabulary?: string;
-  /** A plain-text file to build a word LM from, or a .json LM built earlier. */
+  /** An LM file: ARPA (plain or .gz), sphinx .lm.bin, our .cslm, a .json WordLm, or plain text. */
   lm?: string;
+  /**
+   * The general LM to use when neither vocabulary, lm nor grammar is given (open vocabulary);
+   * undefined = none (plain CTC beam/greedy). The CLI passes BUNDLED_GENERAL_LM unless --no-lm.
+   */
+  generalLm?: string;
+  /** A phrase list file: the output is exactly one phrase, or nothing. */
+  grammar?: string;
+  /** Phrases given inline (the app's Commands mode), instead of a grammar file. */
+  grammarPhrases?: string;
+  /** Grammar only: minimum confidence to output a phrase. */
+  grammarMinConfidence?: number;
   beam?: number;
   alpha?: number;
   beta?: number;
@@ -17,23 +53,65 @@ export interface DecodeSettings {
 
 export interface ResolvedDecoding {
   vocabulary?: Vocabulary;
-  lm?: WordLm;
+  lm?: LanguageModel;
+  grammar?: Grammar;
+  grammarMinConfidence?: number;
   beam?: number;
   alpha?: number;
   beta?: number;
+}
+
+/** Loaded general LMs and their lexicons by path: loading takes a while and the app asks often. */
+const generalCache = new Map<string, { lm: NgramLm; lexicon: Vocabulary }>();
+
+/** The words of an n-gram LM as a lexicon trie (sentence markers and unspellable words left out). */
+export function lexiconOf(lm: NgramLm, alphabet: Alphabet): Vocabulary {
+  const words = lm.words.filter((w) => w !== '<s>' && w !== '</s>' && w !== '<unk>' && [...w].every((ch) => ch !== ' ' && alphabet.id(ch) !== undefined));
+  return new Vocabulary(words);
+}
+
+/** The general LM at `path` with its lexicon, loaded once per process. */
+export function loadGeneralLm(path: string, alphabet: Alphabet): { lm: NgramLm; lexicon: Vocabulary } {
+  const key = `${path}\n${alphabet.chars}`;
+  let entry = generalCache.get(key);
+  if (!entry) {
+    const lm = loadLanguageModel(path);
+    if (!(lm instanceof NgramLm)) throw new Error(`general LM ${path}: expected an n-gram model (ARPA, sphinx .lm.bin or .cslm)`);
+    entry = { lm, lexicon: lexiconOf(lm, alphabet) };
+    generalCache.set(key, entry);
+  }
+  return entry;
 }
 
 export function resolveDecoding(settings: DecodeSettings, alphabet: Alphabet): ResolvedDecoding {
   if (settings.beam !== undefined && (!Number.isInteger(settings.beam) || settings.beam < 1)) {
     throw new Error(`beam must be a positive integer, got ${settings.beam}`);
   }
-  return {
-    vocabulary: settings.vocabulary ? loadVocabulary(settings.vocabulary, alphabet) : undefined,
-    lm: settings.lm ? loadWordLm(settings.lm) : undefined,
-    beam: settings.beam,
-    alpha: settings.alpha,
-    beta: settings.beta,
-  };
+  const weights = { beam: settings.beam, alpha: settings.alpha, beta: settings.beta };
+  if (settings.grammar !== undefined || settings.grammarPhrases !== undefined) {
+    if (settings.vocabulary || settings.lm) throw new Error('a grammar cannot be combined with a vocabulary or LM');
+    const mc = settings.grammarMinConfidence;
+    if (mc !== undefined && !(mc >= 0 && mc <= 1)) throw new Error(`grammar minimum confidence must be in [0, 1], got ${mc}`);
+    return {
+      grammar: settings.grammar !== undefined ? loadGrammar(settings.grammar, alphabet) : grammarFromText(settings.grammarPhrases!, alphabet),
+      grammarMinConfidence: mc,
+    };
+  }
+  if (settings.vocabulary || settings.lm) {
+    const lm = settings.lm ? loadLanguageModel(settings.lm) : undefined;
+    let vocabulary = settings.vocabulary ? loadVocabulary(settings.vocabulary, alphabet) : undefined;
+    // An n-gram model file (ARPA, sphinx, ours) has a closed vocabulary: decode within it.
+    if (!vocabulary && lm instanceof NgramLm) vocabulary = lexiconOf(lm, alphabet);
+    return { vocabulary, lm, ...weights };
+  }
+  if (settings.generalLm) {
+    const { lm, lexicon } = loadGeneralLm(settings.generalLm, alphabet);
+    return {
+      vocabulary: lexicon, lm,
+      beam: settings.beam ?? GENERAL_LM.beam, alpha: settings.alpha ?? GENERAL_LM.alpha, beta: settings.beta ?? GENERAL_LM.beta,
+    };
+  }
+  return weights;
 }
 
 export function decodeOptions(resolved: ResolvedDecoding, frameSeconds: number): DecodeOptions {
