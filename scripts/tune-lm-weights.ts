@@ -19,6 +19,7 @@ const { values } = parseArgs({
   options: {
     manifest: { type: 'string' }, model: { type: 'string', default: 'assets/models/base' },
     lm: { type: 'string' }, general: { type: 'boolean' }, vocabulary: { type: 'string' },
+    grammar: { type: 'string' }, 'min-confidences': { type: 'string', default: '0,0.02,0.05,0.1,0.2,0.3' },
     alphas: { type: 'string', default: '0.3,0.5,0.8,1' }, betas: { type: 'string', default: '0,1,2,3' }, beams: { type: 'string', default: '16' },
   },
 });
@@ -34,6 +35,19 @@ for (const entry of entries) {
   utterances.push({ logProbs: t.logProbs, reference: normalizeTranscript(entry.text, alphabet) });
 }
 const list = (s: string) => s.split(',').map(Number);
+if (values.grammar) {
+  // Grammar mode: accuracy and rejections per minimum confidence (one decode per utterance).
+  const decoding = resolveDecoding({ grammar: values.grammar, grammarMinConfidence: 0 }, alphabet);
+  const decoded = utterances.map((u) => ({ ...recognizer.decodeLogProbs(u.logProbs, decoding), reference: u.reference }));
+  for (const min of list(values['min-confidences']!)) {
+    const right = decoded.filter((d) => d.grammar!.confidence >= min && d.text === d.reference).length;
+    const wrong = decoded.filter((d) => d.grammar!.confidence >= min && d.text !== d.reference).length;
+    console.log(`min confidence ${min}: accuracy ${(100 * right / decoded.length).toFixed(2)} % (${right}/${decoded.length}), wrong ${wrong}, rejected ${decoded.length - right - wrong}`);
+  }
+  const wrong = decoded.filter((d) => d.text !== d.reference).map((d) => `${d.reference}→${d.text} ${d.grammar!.confidence.toFixed(3)}`);
+  console.log(`errors at 0: ${wrong.join(', ')}`);
+  process.exit(0);
+}
 const results: { alpha: number; beta: number; beam: number; wer: number; line: string }[] = [];
 for (const beam of list(values.beams!)) {
   for (const alpha of list(values.alphas!)) {
