@@ -72,3 +72,26 @@ test('inspection returns every gate and state with the shape [steps × units]', 
   assert.ok(Math.abs(t.stepSeconds - 0.03) < 1e-12);
   recognizer.dispose();
 });
+
+test('with the general LM, streaming runs the beam search incrementally: LM-shaped partials, final equal to offline', async () => {
+  const { BUNDLED_GENERAL_LM } = await import('./decode-settings.ts');
+  const recognizer = await Recognizer.load(join(import.meta.dirname, '..', '..', 'assets', 'models', 'base'));
+  const decoding = resolveDecoding({ generalLm: BUNDLED_GENERAL_LM }, recognizer.model.alphabet);
+  assert.ok(decoding.lm && decoding.vocabulary && decoding.vocabulary.entries.length > 70_000);
+  const audio = await loadAudioFile(join(import.meta.dirname, '..', '..', 'assets', 'samples', 'an4-mskh-one-five-two-three-two.wav'));
+  const offline = recognizer.transcribeSamples(audio.samples, decoding);
+  assert.equal(offline.text, 'one five two three two');
+  const session = recognizer.startStream(decoding);
+  const partials: string[] = [];
+  for (let offset = 0; offset < audio.samples.length; offset += 1600) partials.push(session.push(audio.samples.subarray(offset, offset + 1600)).partial);
+  const { result } = session.finish();
+  assert.equal(result.text, offline.text);
+  assert.deepEqual(result.words.map((w) => [w.word, w.start, w.end]), offline.words.map((w) => [w.word, w.start, w.end]));
+  // Partials grow towards the answer, and every finished word in them is a lexicon word.
+  assert.ok(partials.at(-1)!.startsWith('one five two three'), `last partial "${partials.at(-1)}"`);
+  for (const partial of partials) {
+    const words = partial.split(' ').filter(Boolean);
+    for (const word of words.slice(0, -1)) assert.ok(decoding.vocabulary!.words.has(word), `"${word}" in "${partial}"`);
+  }
+  recognizer.dispose();
+});

@@ -6,7 +6,9 @@ import * as tf from '@tensorflow/tfjs';
 import { readModelFolder, type ModelMeta } from '../io/model-store.ts';
 import { AcousticModel, type LayerTrace } from '../nn/acoustic-model.ts';
 import type { RecurrentState } from '../nn/recurrent.ts';
-import { decode, type DecodeResult } from '../ctc/decode.ts';
+import { decode, DEFAULT_BEAM, type DecodeResult } from '../ctc/decode.ts';
+import { BeamSearch } from '../ctc/prefix-beam.ts';
+import { alignWords } from '../ctc/alignment.ts';
 import { loadAudioFile } from '../audio/load-audio.ts';
 import { StreamingFeatures } from '../features/streaming-features.ts';
 import { pcmToFeatures } from './frontend.ts';
@@ -154,7 +156,10 @@ export class Recognizer {
 }
 
 export interface StreamUpdate {
-  /** Best guess so far (greedy over every step seen). */
+  /**
+   * Best guess so far: with a vocabulary or LM the beam search's current best (it advances
+   * with every chunk, so the LM shapes partial text too); otherwise greedy over every step seen.
+   */
   partial: string;
   /** Steps this push completed, from `firstStep`. */
   firstStep: number;
@@ -177,6 +182,8 @@ export class StreamingSession {
   private stepsDone = 0;
   private samplesSeen = 0;
   private finished = false;
+  /** The beam search run incrementally, when decoding uses a vocabulary or LM. */
+  private readonly search: BeamSearch | undefined;
 
   constructor(
     private readonly recognizer: Recognizer,
@@ -184,6 +191,9 @@ export class StreamingSession {
     private readonly inspect: boolean,
   ) {
     this.features = new StreamingFeatures(recognizer.model.features);
+    if (!decoding.grammar && (decoding.vocabulary || decoding.lm)) {
+      this.search = new BeamSearch(recognizer.model.alphabet, { ...decoding, beam: decoding.beam ?? DEFAULT_BEAM });
+    }
   }
 
   /** Feeds 16 kHz mono PCM; returns the steps it completed and the partial text. */
@@ -200,8 +210,13 @@ export class StreamingSession {
     const update = this.consume(this.features.flush().data, true);
     this.finished = true;
     const logProbs = concatFloat32(this.logProbParts);
-    const decoded = this.recognizer.decodeLogProbs(logProbs, this.decoding);
     const model = this.recognizer.model;
+    // The incremental search has seen every step: finishing it is the offline search. Only when
+    // it ends mid-word (the offline search then retries wider) is everything decoded again.
+    const searched = this.search?.finish();
+    const decoded = searched?.complete
+      ? alignWords(logProbs, this.stepsDone, model.alphabet, searched.labels, model.stepSeconds)
+      : this.recognizer.decodeLogProbs(logProbs, this.decoding);
     const durationSeconds = this.samplesSeen / model.features.sampleRate;
     const processingSeconds = (performance.now() - started) / 1000;
     this.disposeStates();
@@ -241,9 +256,12 @@ export class StreamingSession {
       traces = out.traces;
       this.logProbParts.push(logProbs);
       this.stepsDone += logProbs.length / model.classes;
+      this.search?.push(logProbs, logProbs.length / model.classes);
     }
     this.pendingFrames = runnable < pendingCount ? [pending.slice(runnable * dim)] : [];
-    const partial = this.recognizer.decodeLogProbs(concatFloat32(this.logProbParts), {}).text;
+    const partial = this.search
+      ? model.alphabet.decode(this.search.best()).replace(/ +/g, ' ').trim()
+      : this.recognizer.decodeLogProbs(concatFloat32(this.logProbParts), {}).text;
     return { partial, firstStep, steps: this.stepsDone - firstStep, logProbs, traces };
   }
 
