@@ -4,9 +4,12 @@
  *   2. One training step (B=32, T=100, 39 features, 256 units; 1 and 2 LSTM layers) on tfjs-wasm,
  *      beside PyTorch's nn.LSTM on the same shapes when Debian's python3-torch is installed.
  *   3. Streaming inference real-time factor of the bundled model (or, until one ships, a fresh
- *      model of the default shape), pushing 100 ms chunks of real speech.
+ *      model of the default shape), pushing 100 ms chunks of real speech; then the same with the
+ *      bundled general LM on (lexicon beam search run incrementally), with how far the partial
+ *      text lags the audio: after each push, the audio not yet turned into network steps plus
+ *      the push's own processing time (the 100 ms chunking itself is the caller's choice).
  * The last line is one JSON object with mfcc_x_realtime, train_step_ratio_vs_pytorch (null
- * without PyTorch) and stream_rtf.
+ * without PyTorch), stream_rtf, stream_rtf_lm, partial_lag_ms_lm_mean and partial_lag_ms_lm_max.
  *
  *   npm run bench [-- --steps N]
  */
@@ -23,6 +26,7 @@ import { MODEL_FORMAT, MODEL_FORMAT_VERSION, writeModelFolder } from '../io/mode
 import { AcousticModel } from '../nn/acoustic-model.ts';
 import { fsddPath } from '../testing/fsdd-fixture.ts';
 import { BUNDLED_MODEL_DIR, PACKAGE_ROOT } from '../io/bundled-model.ts';
+import { BUNDLED_GENERAL_LM, resolveDecoding } from '../engine/decode-settings.ts';
 import { benchMfcc } from './mfcc-bench.ts';
 import { benchTrainStep } from './recurrent-bench.ts';
 import { mkdtempSync } from 'node:fs';
@@ -97,6 +101,33 @@ for (let offset = 0; offset < speech.length; offset += chunk) session.push(speec
 session.finish();
 const streamRtf = (performance.now() - started) / 1000 / (speech.length / 16000);
 log(`streaming inference, ${modelNote}: RTF ${streamRtf.toFixed(4)} over ${(speech.length / 16000).toFixed(1)} s of speech in 100 ms chunks (one core, wasm)`);
+
+// 3b. The same with the bundled general LM (loaded before timing: the app loads it once).
+let lmStream: { rtf: number; lagMean: number; lagMax: number; note: string } | null = null;
+if (existsSync(BUNDLED_GENERAL_LM)) {
+  const lmLoadStarted = performance.now();
+  const decoding = resolveDecoding({ generalLm: BUNDLED_GENERAL_LM }, recognizer.model.alphabet);
+  const lmLoadMs = performance.now() - lmLoadStarted;
+  const stepSeconds = recognizer.model.stepSeconds;
+  const lmStarted = performance.now();
+  const lmSession = recognizer.startStream(decoding);
+  const lags: number[] = [];
+  let pushed = 0, covered = 0;
+  for (let offset = 0; offset < speech.length; offset += chunk) {
+    const pushStarted = performance.now();
+    const piece = speech.subarray(offset, offset + chunk);
+    const update = lmSession.push(piece);
+    pushed += piece.length;
+    covered += update.steps;
+    lags.push((pushed / 16000 - covered * stepSeconds) * 1000 + (performance.now() - pushStarted));
+  }
+  const lmText = lmSession.finish().result.text;
+  const rtf = (performance.now() - lmStarted) / 1000 / (speech.length / 16000);
+  lmStream = { rtf, lagMean: lags.reduce((a, b) => a + b, 0) / lags.length, lagMax: Math.max(...lags), note: `general LM loaded in ${lmLoadMs.toFixed(0)} ms` };
+  log(`streaming inference with the general LM (beam ${decoding.beam}, ${lmStream.note}): RTF ${rtf.toFixed(4)}; partial text behind the audio ${lmStream.lagMean.toFixed(0)} ms on average, ${lmStream.lagMax.toFixed(0)} ms at most; text "${lmText.slice(0, 60)}…"`);
+} else {
+  log(`streaming with the general LM skipped: ${BUNDLED_GENERAL_LM} missing`);
+}
 recognizer.dispose();
 
 const ratio = ratios.length ? ratios.reduce((a, b) => a * b, 1) ** (1 / ratios.length) : null;
@@ -108,6 +139,9 @@ log(
     train_step_ms_pytorch: torch.rows.length ? Object.fromEntries(torch.rows.map((r) => [`${r.layers}_layer`, round(r.ms_per_step, 1)])) : null,
     train_step_ratio_vs_pytorch: ratio === null ? null : round(ratio, 2),
     stream_rtf: round(streamRtf, 4),
+    stream_rtf_lm: lmStream ? round(lmStream.rtf, 4) : null,
+    partial_lag_ms_lm_mean: lmStream ? round(lmStream.lagMean, 0) : null,
+    partial_lag_ms_lm_max: lmStream ? round(lmStream.lagMax, 0) : null,
     stream_model: modelNote,
     backend: backend.name,
     tfjs_version: tf.version.tfjs,
