@@ -112,3 +112,35 @@ test('train survives SIGKILL: the same command resumes from its last checkpoint;
   assert.equal(broken.code, 1);
   assert.match(broken.stderr, /broken\.wav/);
 });
+
+test('--grammar: transcribe and eval output exactly one phrase of the list; bad combinations are usage errors', { skip }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cli-grammar-'));
+  const grammar = join(dir, 'commands.txt');
+  writeFileSync(grammar, '# digits and two commands\nzero\none\ntwo\nthree\nfour\nfive\nsix\nseven\neight\nnine\nturn on the lights\nstop\n');
+  const phrases = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'turn on the lights', 'stop'];
+  const files = [fsddPath(3, 'george', 0), fsddPath(8, 'lucas', 1), fsddPath(0, 'nicolas', 2)];
+  const r = cli('transcribe', '--grammar', grammar, '--format', 'json', ...files);
+  assert.equal(r.code, 0, r.stderr);
+  const results = (JSON.parse(r.stdout) as { results: { text: string; grammar: { bestPhrase: string; confidence: number; lowConfidence: boolean } }[] }).results;
+  assert.equal(results.length, 3);
+  for (const result of results) {
+    assert.ok(phrases.includes(result.grammar.bestPhrase));
+    assert.ok(result.grammar.confidence >= 0 && result.grammar.confidence <= 1);
+    assert.equal(result.text, result.grammar.lowConfidence ? '' : result.grammar.bestPhrase);
+  }
+  assert.deepEqual(results.map((x) => x.text), ['three', 'eight', 'zero']);
+  const manifest = writeFsddManifest('dev.json', [3, 8], ['george'], [0], dir);
+  const e = cli('eval', '--manifest', manifest, '--grammar', grammar, '--json');
+  assert.equal(e.code, 0, e.stderr);
+  const report = JSON.parse(e.stdout) as { utterances: number; decoding: { grammar: string }; lowConfidence: number };
+  assert.equal(report.utterances, 2);
+  assert.equal(report.decoding.grammar, grammar);
+  assert.equal(typeof report.lowConfidence, 'number');
+  const both = cli('transcribe', '--grammar', grammar, '--lm', grammar, files[0]);
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /--grammar .* cannot be combined with --vocabulary or --lm/);
+  assert.match(cli('transcribe', '--no-lm', '--lm', grammar, files[0]).stderr, /--no-lm and --lm contradict/);
+  const missing = cli('transcribe', '--grammar', join(dir, 'nope.txt'), files[0]);
+  assert.notEqual(missing.code, 0);
+  assert.match(missing.stderr, /grammar .*nope\.txt: ENOENT/);
+});
