@@ -16,7 +16,7 @@ Options:
   --no-lm                open-vocabulary CTC without any language model
   --grammar FILE         output exactly one phrase of FILE (one a line), or nothing when unsure
   --lm-weight A          weight of the LM's log-probability (default 0.5 general LM, 1.0 --lm)
-  --word-bonus B         score added per word with an LM (default 1.5 general LM, 1.0 --lm)
+  --word-bonus B         score added per word with an LM (default 0.5 general LM, 1.0 --lm)
   --beam N               beam width (default 16 with a vocabulary or LM, else greedy)
   --format F             text (default), json, srt or vtt
   --backend NAME         tfjs-node-gpu, tfjs-node, wasm or cpu
