@@ -16,7 +16,7 @@ m=runs/manifests
 OUT=${OUT:-runs/base5}
 
 node --import tsx scripts/make-an4-manifests.ts
-node --import tsx scripts/make-base5-manifests.ts
+node --import tsx scripts/make-base5-manifests.ts --wav runs/wav16
 node --import tsx scripts/make-narrowband-copies.ts --manifest $m/an4-train.json --out runs/narrowband --name an4-train
 node --import tsx scripts/make-narrowband-copies.ts --manifest $m/libri-train.json --manifest $m/so762-train.json \
   --manifest $m/pico-train.json --fraction 0.12 --out runs/narrowband --name real-eighth
