@@ -10,6 +10,7 @@ import { basename, join } from 'node:path';
 import { readManifest, formatManifest } from '../model/train/manifest.ts';
 import { writeFileAtomic } from '../model/io/atomic.ts';
 import { heldOutFlags } from '../model/train/held-out.ts';
+import { defaultWorkers } from '../model/train/data-parallel.ts';
 
 /** runs/finetune-<model folder>-<manifest name>: the same command resumes into the same folder. */
 function defaultFineTuneOut(from: string, manifest: string): string {
@@ -72,6 +73,8 @@ Options:
   --spec-augment         mask random time spans and feature bands of training utterances
                          (2 × up to 5 % of the frames, 2 × up to 4 dimensions), against overfitting
   --dev-vocabulary V     decode the dev set with this vocabulary (file or "digits") for the metrics
+  --workers N            threads sharing each batch (default: one per core, here ${defaultWorkers()});
+                         1 on tfjs-node, which cannot run in several threads
   --cache DIR            feature cache (default ~/.cache/cellscribe/features or $CELLSCRIBE_CACHE)
   --json                 print the result as JSON on stdout
   --backend NAME         tfjs-node-gpu, tfjs-node, wasm or cpu
@@ -100,6 +103,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     'dev-vocabulary': { type: 'string' },
     'spec-augment': { type: 'boolean' },
     cache: { type: 'string' },
+    workers: { type: 'string' },
     json: { type: 'boolean' },
     backend: { type: 'string' },
   });
@@ -213,6 +217,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
       devDecode,
       specAugment: values['spec-augment'] ? DEFAULT_SPEC_AUGMENT : undefined,
       cacheDir: values.cache,
+      workers: integerFlag(values.workers, 'workers', defaultWorkers(), 1),
       command: ['cellscribe', 'train', ...argv].join(' '),
       backend: backend.backend,
     },

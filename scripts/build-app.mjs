@@ -35,6 +35,8 @@ const [main, preload, worker] = await Promise.all([
   // The sandboxed preload can require only 'electron' (and a few built-ins): everything else is bundled in.
   build({ ...common, entryPoints: [join(root, 'electron/preload/index.ts')], outfile: join(out, 'preload/index.cjs'), format: 'cjs', platform: 'node', external: ['electron'] }),
   build({ ...common, entryPoints: [join(root, 'app/engine/worker.ts')], outfile: join(out, 'engine/worker.js'), format: 'esm', packages: 'external' }),
+  // Data-parallel training's threads, started by the engine worker from beside its own file.
+  build({ ...common, entryPoints: [join(root, 'model/train/gradient-worker.ts')], outfile: join(out, 'engine/gradient-worker.js'), format: 'esm', packages: 'external' }),
 ]);
 
 const importsOf = (result) => Object.values(result.metafile.outputs).flatMap((o) => o.imports.map((i) => i.path));

@@ -8,7 +8,7 @@ import { vocabularyFromText } from '../../model/ctc/vocabulary.ts';
 import { decodeAudioBytes, resampleTo16k, checkChannels } from '../../model/audio/load-audio.ts';
 import { StreamingFeatures } from '../../model/features/streaming-features.ts';
 import { extractFeatures } from '../../model/features/mfcc.ts';
-import { describeBackend, selectBackend, type BackendInfo } from '../../model/engine/backend.ts';
+import { describeBackend, selectBackend, useWasmDir, type BackendInfo } from '../../model/engine/backend.ts';
 import { resolveDecoding, type ResolvedDecoding } from '../../model/engine/decode-settings.ts';
 import { Recognizer, type LayerTraceData, type StreamingSession } from '../../model/engine/recognizer.ts';
 import { ErrorRateAccumulator } from '../../model/eval/metrics.ts';
@@ -73,6 +73,7 @@ export class Engine {
     if (this.training) throw new Error(`a training job (${this.training.jobId}) is already running; one at a time`);
     const backend = await this.ensureBackend();
     const { train } = await import('../../model/train/train-loop.ts');
+    const { defaultWorkers } = await import('../../model/train/data-parallel.ts');
     const { DEFAULT_FEATURES, DEFAULT_MODEL } = await import('../../model/config.ts');
     const controller = new AbortController();
     const emit = (event: EngineTrainEvent) => {
@@ -105,6 +106,7 @@ export class Engine {
         seed: config.seed,
         devDecode,
         cacheDir: config.cacheDir,
+        workers: defaultWorkers(),
         command: 'CellScribe app: fine-tune',
         backend: backend.name,
         lockOut: false, // one job per folder is the job queue's rule (see TrainConfig.lockOut)
@@ -166,12 +168,7 @@ export class Engine {
   /** Starts the tfjs backend once. */
   private async ensureBackend(): Promise<BackendInfo> {
     if (this.backend) return this.backend;
-    if (this.options.wasmDir) {
-      const { sep } = await import('node:path');
-      const wasm = await import('@tensorflow/tfjs-backend-wasm');
-      const dir = this.options.wasmDir.endsWith(sep) ? this.options.wasmDir : this.options.wasmDir + sep;
-      wasm.setWasmPaths(dir);
-    }
+    if (this.options.wasmDir) await useWasmDir(this.options.wasmDir);
     this.backend = await selectBackend(this.options.backend);
     return this.backend;
   }

@@ -18,6 +18,24 @@ export interface BackendInfo {
 }
 
 let selected: BackendInfo | undefined;
+let wasmDir: string | undefined;
+
+/**
+ * Points tfjs-backend-wasm at a folder holding its .wasm files (bundles that moved the package's
+ * code away from its dist/ folder). Remembered, so worker threads started later (data-parallel
+ * training) can point their own copy of the backend at the same folder.
+ */
+export async function useWasmDir(dir: string): Promise<void> {
+  const { sep } = await import('node:path');
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  wasmDir = dir.endsWith(sep) ? dir : dir + sep; // setWasmPaths takes a prefix
+  wasm.setWasmPaths(wasmDir);
+}
+
+/** The folder given to useWasmDir, if any. */
+export function wasmDirInUse(): string | undefined {
+  return wasmDir;
+}
 
 export function isBackendName(name: string): name is BackendName {
   return (BACKEND_ORDER as readonly string[]).includes(name);

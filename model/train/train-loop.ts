@@ -11,12 +11,11 @@ import { writeFileAtomic } from '../io/atomic.ts';
 import { lockFolder } from '../io/dir-lock.ts';
 import { join, resolve } from 'node:path';
 import { featureDim, type FeatureConfig, type ModelConfig, type RecurrentKind } from '../config.ts';
-import { ctcLoss } from '../ctc/ctc-loss.ts';
 import { evaluateUtterances } from '../eval/evaluate.ts';
 import type { ResolvedDecoding } from '../engine/decode-settings.ts';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, readModelFolder, writeModelFolder, type ModelMeta, type Normalisation } from '../io/model-store.ts';
 import { AcousticModel } from '../nn/acoustic-model.ts';
-import { startGradientRecording, stopGradientRecording, type GradientRecord } from '../nn/gradient-recorder.ts';
+import type { GradientRecord } from '../nn/gradient-recorder.ts';
 import { Alphabet } from '../text/alphabet.ts';
 import { Adam } from './adam.ts';
 import { epochBatches, padBatch } from './batches.ts';
@@ -26,6 +25,9 @@ import { computeNormalisation, loadUtterances, type Utterance } from './dataset.
 import { FeatureCache, defaultCacheDir } from './feature-cache.ts';
 import { readManifest } from './manifest.ts';
 import { learningRateAt } from './schedule.ts';
+import { batchGradients, effectiveWorkers } from './data-parallel.ts';
+import { GradientPool } from './gradient-pool.ts';
+import { splitBatch, type Shard } from './shard-gradients.ts';
 import { maskFeatures, type SpecAugmentConfig } from './spec-augment.ts';
 
 export interface TrainConfig {
@@ -79,6 +81,12 @@ export interface TrainConfig {
    * which a lock judged by process id cannot tell from a live run.
    */
   lockOut?: boolean;
+  /**
+   * Threads sharing each batch (data-parallel, see gradient-pool.ts); default 1. On tfjs-node
+   * training stays on one thread whatever is asked (a 'warning' event says so). Not part of the
+   * resume fingerprint: a run may resume with another count (float-level differences only).
+   */
+  workers?: number;
 }
 
 export type TrainEvent =
@@ -230,8 +238,8 @@ export class TrainingDivergedError extends Error {
   }
 }
 
-/** Builds the padded, normalised input tensor for a batch. */
-function batchInput(model: AcousticModel, items: Utterance[], augment?: { config: SpecAugmentConfig; seed: number }): { input: tf.Tensor3D; steps: number[] } {
+/** Builds the padded, normalised input of a batch and cuts it into `shards` shards. */
+function batchShards(model: AcousticModel, items: Utterance[], shards: number, augment?: { config: SpecAugmentConfig; seed: number }): Shard[] {
   const dim = model.inputDim;
   const { data, maxFrames } = padBatch(items.map((u) => ({ data: u.features, frames: u.frames })), dim);
   // Normalise only the real frames; padding stays 0, which is the mean after normalisation.
@@ -240,8 +248,8 @@ function batchInput(model: AcousticModel, items: Utterance[], augment?: { config
     model.normaliseInPlace(frames);
     if (augment) maskFeatures(frames, u.frames, dim, augment.config, augment.seed * 1000 + b);
   });
-  const input = tf.tensor3d(data, [items.length, maxFrames, dim]); // [batch, frames, dim]
-  return { input, steps: items.map((u) => model.stepsFor(u.frames)) };
+  // [batch, maxFrames, dim] → shards of [utterances, their maxFrames, dim]
+  return splitBatch(data, maxFrames, dim, items.map((u) => u.frames), items.map((u) => u.labels), items.map((u) => model.stepsFor(u.frames)), shards);
 }
 
 /** Scales gradients so their global L2 norm is at most `limit`; returns the norm before scaling. */
@@ -266,17 +274,27 @@ export interface TrainHooks {
  * A lock left by a killed run is taken over with a warning.
  */
 export async function train(config: TrainConfig, hooks: TrainHooks = {}): Promise<TrainResult> {
-  if (config.lockOut === false) return trainLocked(config, hooks);
+  if (config.lockOut === false) return trainClosingPool(config, hooks);
   const out = resolve(config.out);
   const lock = lockFolder(out, 'training run', (message) => hooks.onEvent?.({ type: 'warning', message }));
   try {
-    return await trainLocked(config, hooks);
+    return await trainClosingPool(config, hooks);
   } finally {
     lock.release();
   }
 }
 
-async function trainLocked(config: TrainConfig, hooks: TrainHooks): Promise<TrainResult> {
+async function trainClosingPool(config: TrainConfig, hooks: TrainHooks): Promise<TrainResult> {
+  const resources: { pool?: GradientPool } = {};
+  try {
+    return await runTraining(config, hooks, resources);
+  } finally {
+    // Worker threads end with the run, however it ends (an error must not leave them running).
+    await resources.pool?.close();
+  }
+}
+
+async function runTraining(config: TrainConfig, hooks: TrainHooks, resources: { pool?: GradientPool }): Promise<TrainResult> {
   const emit = (e: TrainEvent) => hooks.onEvent?.(e);
   const out = resolve(config.out);
   const checkpointRoot = join(out, 'checkpoints');
@@ -367,6 +385,9 @@ async function trainLocked(config: TrainConfig, hooks: TrainHooks): Promise<Trai
 
   const variables = model.trainableVariables(config.frozenLayers);
   const optimizer = new Adam(variables);
+  const { workers, note: workersNote } = effectiveWorkers(config.workers ?? 1, tf.getBackend());
+  if (workersNote) emit({ type: 'warning', message: workersNote });
+
   let state: TrainState = {
     fingerprint,
     step: 0,
@@ -427,6 +448,9 @@ async function trainLocked(config: TrainConfig, hooks: TrainHooks): Promise<Trai
   const stepsAtStart = state.step;
   let epochStarted = Date.now();
 
+  // The other threads' model copies start from these weights; train() closes the pool.
+  const pool = workers > 1 ? await GradientPool.start(model, config.frozenLayers, workers - 1) : undefined;
+  resources.pool = pool;
   for (; state.epoch < config.epochs; state.epoch++, state.batchInEpoch = 0) {
     const batches = epochBatches(lengths, config.batchSize, config.seed, state.epoch);
     if (state.batchInEpoch === 0) epochStarted = Date.now();
@@ -439,28 +463,15 @@ async function trainLocked(config: TrainConfig, hooks: TrainHooks): Promise<Trai
       const items = batches[state.batchInEpoch].map((i) => trainSet[i]);
       const learningRate = learningRateAt(state.step, schedule);
       const augment = config.specAugment ? { config: config.specAugment, seed: (config.seed * 7919 + state.step) >>> 0 } : undefined;
-      const { input, steps } = batchInput(model, items, augment);
+      const shards = batchShards(model, items, workers, augment);
       const recordGradients = hooks.gradientEvery !== undefined && state.step % hooks.gradientEvery === 0;
-      if (recordGradients) startGradientRecording();
-      let recorded: GradientRecord[] = [];
-      let value: tf.Scalar;
-      let grads: tf.NamedTensorMap;
-      try {
-        ({ value, grads } = tf.variableGrads(() => {
-          const logits = model.logits(input); // [batch, steps, classes]
-          const losses = ctcLoss(logits, items.map((u) => u.labels), steps); // [batch]
-          return tf.mean(losses) as tf.Scalar;
-        }, variables));
-      } finally {
-        if (recordGradients) recorded = stopGradientRecording();
-      }
-      const gradients = variables.map((v) => grads[v.name]);
+      const { value, gradients, records: recorded } = await batchGradients(model, variables, shards, items.length, recordGradients, pool);
       const { clipped, norm } = clipByGlobalNorm(gradients, config.clipNorm);
       const loss = value.dataSync()[0];
       // A non-finite loss or gradient is checked before the update: applying it would turn every
       // weight into NaN, and nothing of that state may reach a checkpoint or the best model.
       if (!Number.isFinite(loss) || !Number.isFinite(norm)) {
-        tf.dispose([input, value, ...Object.values(grads), ...clipped]);
+        tf.dispose([value, ...gradients, ...clipped]);
         throw new TrainingDivergedError(
           `training diverged: the ${Number.isFinite(loss) ? 'gradient norm' : 'loss'} is ${Number.isFinite(loss) ? norm : loss} at step ${state.step + 1} ` +
             `(learning rate ${learningRate}); nothing was saved from this step (the last good checkpoint and best model are kept); try a lower --lr`,
@@ -469,7 +480,7 @@ async function trainLocked(config: TrainConfig, hooks: TrainHooks): Promise<Trai
       // Backward runs top layer first: reversed, the lowest trained layer comes first.
       if (recordGradients) emit({ type: 'gradients', step: state.step + 1, layers: recorded.reverse(), globalNorm: norm, clipNorm: config.clipNorm });
       optimizer.apply(clipped, learningRate);
-      tf.dispose([input, value, ...Object.values(grads), ...clipped]);
+      tf.dispose([value, ...gradients, ...clipped]);
 
       state.step += 1;
       state.batchInEpoch += 1;
