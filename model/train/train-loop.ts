@@ -439,6 +439,10 @@ async function runTraining(config: TrainConfig, hooks: TrainHooks, resources: { 
     emit({ type: 'checkpoint', step: state.step, dir });
   };
 
+  // The other threads' model copies start from these weights; train() closes the pool.
+  const pool = workers > 1 ? await GradientPool.start(model, config.frozenLayers, workers - 1) : undefined;
+  resources.pool = pool;
+
   const lengths = trainSet.map((u) => u.frames);
   const batchesPerEpoch = epochBatches(lengths, config.batchSize, config.seed, 0).length;
   const totalSteps = batchesPerEpoch * config.epochs;
@@ -448,9 +452,6 @@ async function runTraining(config: TrainConfig, hooks: TrainHooks, resources: { 
   const stepsAtStart = state.step;
   let epochStarted = Date.now();
 
-  // The other threads' model copies start from these weights; train() closes the pool.
-  const pool = workers > 1 ? await GradientPool.start(model, config.frozenLayers, workers - 1) : undefined;
-  resources.pool = pool;
   for (; state.epoch < config.epochs; state.epoch++, state.batchInEpoch = 0) {
     const batches = epochBatches(lengths, config.batchSize, config.seed, state.epoch);
     if (state.batchInEpoch === 0) epochStarted = Date.now();

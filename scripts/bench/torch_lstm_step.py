@@ -3,7 +3,7 @@
 nn.LSTM (1 or 2 layers, 256 units) on an MFCC-like batch [32, 100, 39], dense to 29 classes, per-frame
 softmax cross-entropy. Same shapes as /work/shared/docs/lstm-bench.md.
 
-  /usr/bin/python3 scripts/bench/torch_lstm_step.py [--steps 10] [--layers 1 2] [--threads 2]
+  /usr/bin/python3 scripts/bench/torch_lstm_step.py [--steps 10] [--layers 1 2] [--threads 2] [--loss frame|ctc]
 
 Prints one JSON line per layer count: {"layers": n, "ms_per_step": median wall, "cpu_ms_per_step": median
 process CPU time (all threads), ...}. On this shared 2-core machine 2 OpenMP threads collapse when another
@@ -31,7 +31,7 @@ def mapped_blas():
     return sorted(libs)
 
 
-def bench(layers, steps, batch=32, time_steps=100, features=39, units=256, classes=29):
+def bench(layers, steps, batch=32, time_steps=100, features=39, units=256, classes=29, loss_kind='frame'):
     torch.manual_seed(0)
     lstm = torch.nn.LSTM(features, units, num_layers=layers, batch_first=True)
     head = torch.nn.Linear(units, classes)
@@ -39,12 +39,22 @@ def bench(layers, steps, batch=32, time_steps=100, features=39, units=256, class
     optimizer = torch.optim.Adam(params, lr=1e-3)
     x = torch.randn(batch, time_steps, features)
     labels = torch.randint(0, classes, (batch, time_steps))
+    # CTC, as the engine trains: 15 labels (1..classes-1; 0 is the blank) per utterance, the
+    # per-utterance negative log-likelihoods averaged over the batch (not over label lengths).
+    ctc_targets = torch.randint(1, classes, (batch, 15))
+    ctc_input_lengths = torch.full((batch,), time_steps, dtype=torch.long)
+    ctc_target_lengths = torch.full((batch,), 15, dtype=torch.long)
 
     def step():
         optimizer.zero_grad()
         out, _ = lstm(x)  # [batch, time, units]
         logits = head(out)  # [batch, time, classes]
-        loss = F.cross_entropy(logits.reshape(-1, classes), labels.reshape(-1))
+        if loss_kind == 'ctc':
+            log_probs = logits.log_softmax(2).transpose(0, 1)  # [time, batch, classes]
+            loss = F.ctc_loss(log_probs, ctc_targets, ctc_input_lengths, ctc_target_lengths, blank=0,
+                              reduction='sum', zero_infinity=True) / batch
+        else:
+            loss = F.cross_entropy(logits.reshape(-1, classes), labels.reshape(-1))
         loss.backward()
         optimizer.step()
         return loss.item()
@@ -65,11 +75,13 @@ def main():
     ap.add_argument('--steps', type=int, default=10)
     ap.add_argument('--layers', type=int, nargs='+', default=[1, 2])
     ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--loss', choices=['frame', 'ctc'], default='frame',
+                    help='per-frame cross-entropy (recurrent-bench.ts) or CTC (the engine\'s training step)')
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     for layers in args.layers:
-        median, best, cpu = bench(layers, args.steps)
-        print(json.dumps({'impl': 'torch.nn.LSTM', 'torch': torch.__version__, 'threads': torch.get_num_threads(),
+        median, best, cpu = bench(layers, args.steps, loss_kind=args.loss)
+        print(json.dumps({'impl': 'torch.nn.LSTM', 'loss': args.loss, 'torch': torch.__version__, 'threads': torch.get_num_threads(),
                           'blas': mapped_blas(), 'layers': layers, 'units': 256, 'batch': 32, 'time': 100,
                           'features': 39, 'steps': args.steps, 'ms_per_step': round(median, 2), 'min_ms': round(best, 2),
                           'cpu_ms_per_step': round(cpu, 2)}))
