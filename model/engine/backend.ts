@@ -32,6 +32,11 @@ export async function useWasmDir(dir: string): Promise<void> {
   wasm.setWasmPaths(wasmDir);
 }
 
+/** The backend selectBackend chose in this thread, if it ran. */
+export function selectedBackend(): BackendInfo | undefined {
+  return selected;
+}
+
 /** The folder given to useWasmDir, if any. */
 export function wasmDirInUse(): string | undefined {
   return wasmDir;

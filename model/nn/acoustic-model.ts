@@ -16,6 +16,7 @@ import {
   type RecurrentParams,
   type RecurrentState,
 } from './recurrent.ts';
+import { runRecurrentOnDevice } from './recurrent-device.ts';
 
 /** Everything a layer exposes for the "look inside" views, each [batch, steps, units]. */
 export interface LayerTrace {
@@ -162,6 +163,20 @@ export class AcousticModel {
    */
   logits(features: tf.Tensor3D): tf.Tensor3D {
     return this.forward(this.stackFrames(features)).logits;
+  }
+
+  /**
+   * logits() for GPU backends: the layers of recurrent-device.ts and a plain dense layer, tf's
+   * autodiff throughout, so neither the forward nor the backward pass reads values back to the host.
+   */
+  logitsOnDevice(features: tf.Tensor3D): tf.Tensor3D {
+    return tf.tidy(() => {
+      let x = this.stackFrames(features); // [batch, steps, k*dim]
+      for (const layer of this.layers) x = runRecurrentOnDevice(layer, x).output; // [batch, steps, units]
+      const [batch, steps, units] = x.shape;
+      const scores = tf.add(tf.matMul(tf.reshape(x, [batch * steps, units]), this.outputKernel), this.outputBias); // [batch*steps, classes]
+      return tf.reshape(scores, [batch, steps, this.classes]) as tf.Tensor3D; // [batch, steps, classes]
+    });
   }
 
   /**

@@ -28,6 +28,7 @@ import { learningRateAt } from './schedule.ts';
 import { batchGradients, effectiveWorkers } from './data-parallel.ts';
 import { GradientPool } from './gradient-pool.ts';
 import { splitBatch, type Shard } from './shard-gradients.ts';
+import { deviceStepGradients, onGpuBackend, type StepGradients } from './device-step.ts';
 import { maskFeatures, type SpecAugmentConfig } from './spec-augment.ts';
 
 export interface TrainConfig {
@@ -87,6 +88,13 @@ export interface TrainConfig {
    * resume fingerprint: a run may resume with another count (float-level differences only).
    */
   workers?: number;
+  /**
+   * Keep the whole step on the device (device-step.ts: no host read per time step), as GPU
+   * backends need; default: on for tfjs-node-gpu and webgl, off elsewhere (the host path is
+   * faster on wasm and cpu). Uses one worker. Steps that record gradients (TrainHooks.gradientEvery)
+   * run on the host path, which has the recorder.
+   */
+  deviceResident?: boolean;
 }
 
 export type TrainEvent =
@@ -260,6 +268,22 @@ function clipByGlobalNorm(gradients: tf.Tensor[], limit: number): { clipped: tf.
   return { clipped: gradients.map((g) => tf.mul(g, scale)), norm };
 }
 
+/** The host path's step gradients (data-parallel over `pool` when given), clipped; loss and norm read. */
+async function hostStepGradients(
+  model: AcousticModel,
+  variables: tf.Variable[],
+  shards: Shard[],
+  batchSize: number,
+  record: boolean,
+  pool: GradientPool | undefined,
+  clipNorm: number,
+): Promise<StepGradients> {
+  const { value, gradients, records } = await batchGradients(model, variables, shards, batchSize, record, pool);
+  const { clipped, norm } = clipByGlobalNorm(gradients, clipNorm);
+  const loss = value.dataSync()[0];
+  return { loss, norm, clipped, records, dispose: () => tf.dispose([value, ...gradients, ...clipped]) };
+}
+
 export interface TrainHooks {
   onEvent?: (e: TrainEvent) => void;
   /** Stops at the next batch boundary, after a checkpoint (a later run resumes from it). */
@@ -385,7 +409,9 @@ async function runTraining(config: TrainConfig, hooks: TrainHooks, resources: { 
 
   const variables = model.trainableVariables(config.frozenLayers);
   const optimizer = new Adam(variables);
-  const { workers, note: workersNote } = effectiveWorkers(config.workers ?? 1, tf.getBackend());
+  const onDevice = config.deviceResident ?? onGpuBackend();
+  const { workers: threads, note: workersNote } = effectiveWorkers(config.workers ?? 1, tf.getBackend());
+  const workers = onDevice ? 1 : threads;
   if (workersNote) emit({ type: 'warning', message: workersNote });
 
   let state: TrainState = {
@@ -466,22 +492,23 @@ async function runTraining(config: TrainConfig, hooks: TrainHooks, resources: { 
       const augment = config.specAugment ? { config: config.specAugment, seed: (config.seed * 7919 + state.step) >>> 0 } : undefined;
       const shards = batchShards(model, items, workers, augment);
       const recordGradients = hooks.gradientEvery !== undefined && state.step % hooks.gradientEvery === 0;
-      const { value, gradients, records: recorded } = await batchGradients(model, variables, shards, items.length, recordGradients, pool);
-      const { clipped, norm } = clipByGlobalNorm(gradients, config.clipNorm);
-      const loss = value.dataSync()[0];
+      const step = onDevice && !recordGradients
+        ? await deviceStepGradients(model, variables, shards[0], config.clipNorm)
+        : await hostStepGradients(model, variables, shards, items.length, recordGradients, pool, config.clipNorm);
+      const { loss, norm } = step;
       // A non-finite loss or gradient is checked before the update: applying it would turn every
       // weight into NaN, and nothing of that state may reach a checkpoint or the best model.
       if (!Number.isFinite(loss) || !Number.isFinite(norm)) {
-        tf.dispose([value, ...gradients, ...clipped]);
+        step.dispose();
         throw new TrainingDivergedError(
           `training diverged: the ${Number.isFinite(loss) ? 'gradient norm' : 'loss'} is ${Number.isFinite(loss) ? norm : loss} at step ${state.step + 1} ` +
             `(learning rate ${learningRate}); nothing was saved from this step (the last good checkpoint and best model are kept); try a lower --lr`,
         );
       }
       // Backward runs top layer first: reversed, the lowest trained layer comes first.
-      if (recordGradients) emit({ type: 'gradients', step: state.step + 1, layers: recorded.reverse(), globalNorm: norm, clipNorm: config.clipNorm });
-      optimizer.apply(clipped, learningRate);
-      tf.dispose([value, ...gradients, ...clipped]);
+      if (recordGradients) emit({ type: 'gradients', step: state.step + 1, layers: step.records.reverse(), globalNorm: norm, clipNorm: config.clipNorm });
+      optimizer.apply(step.clipped, learningRate);
+      step.dispose();
 
       state.step += 1;
       state.batchInEpoch += 1;
