@@ -11,7 +11,7 @@ export interface FeatureConfig {
   frameLength: number;
   /** Hop between frames, in samples (10 ms). */
   hopLength: number;
-  /** FFT size; the frame is zero-padded to it. Meyda needs a power of two. */
+  /** FFT size; the frame is zero-padded to it. A power of two (fft.js). */
   fftSize: number;
   /** Pre-emphasis coefficient applied inside each frame, after DC removal. */
   preEmphasis: number;

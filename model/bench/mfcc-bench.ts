@@ -27,7 +27,7 @@ function syntheticSignal(seconds: number, sampleRate: number): Float32Array {
  */
 export async function benchMfcc(seconds = 30): Promise<{ xRealtime: number; streamingXRealtime: number; framesPerSecond: number }> {
   const pcm = syntheticSignal(seconds, DEFAULT_FEATURES.sampleRate);
-  extractFeatures(pcm.subarray(0, 16000)); // warm-up: JIT, Meyda's lazily built banks
+  extractFeatures(pcm.subarray(0, 16000)); // warm-up: JIT, the extractor's filter bank and FFT tables
   let best = Infinity;
   let frames = 0;
   for (let run = 0; run < 3; run++) {

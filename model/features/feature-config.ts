@@ -3,7 +3,7 @@ import type { FeatureConfig } from '../config.ts';
 
 /**
  * Throws if `cfg` cannot drive the front end: a non-16 kHz rate, a frame longer than the FFT,
- * a non power-of-two FFT (Meyda needs one), a band edge outside (0, Nyquist], and so on.
+ * a non power-of-two FFT (fft.js needs one), a band edge outside (0, Nyquist], and so on.
  */
 export function validateFeatureConfig(cfg: FeatureConfig): void {
   const problems: string[] = [];

@@ -1,6 +1,6 @@
 /**
  * Standard MFCC front end (HTK/Kaldi recipe, see ../../../shared/docs/meyda-mfcc.md §4.1), built
- * on Meyda's power spectrum. Per frame: DC removal, pre-emphasis, Hamming window, zero-pad to the
+ * on fft.js's power spectrum (power-spectrum.ts). Per frame: DC removal, pre-emphasis, Hamming window, zero-pad to the
  * FFT size, power spectrum, HTK-mel triangles, ln(max(E, floor)), orthonormal DCT-II.
  */
 import { DEFAULT_FEATURES, featureDim, type FeatureConfig } from '../config.ts';
@@ -45,7 +45,7 @@ export class MfccExtractor {
     validateFeatureConfig(cfg);
     this.cfg = { ...cfg };
     this.spectrum = new PowerSpectrum(cfg.fftSize, cfg.sampleRate);
-    // Symmetric Hamming (HTK/Kaldi), not Meyda's periodic one.
+    // Symmetric Hamming (HTK/Kaldi), not the periodic one.
     const n = cfg.frameLength;
     this.window = new Float64Array(n);
     for (let i = 0; i < n; i++) this.window[i] = n === 1 ? 1 : 0.54 - 0.46 * Math.cos((2 * Math.PI * i) / (n - 1));
@@ -93,7 +93,7 @@ export class MfccExtractor {
       const row = k * melBands;
       for (let m = 0; m < melBands; m++) acc += this.dct[row + m] * this.logMel[m];
       if (!Number.isFinite(acc)) {
-        // Only reachable with absurd amplitudes (Meyda's Float32 spectrum overflows above ~1e19).
+        // Only reachable with absurd amplitudes (the double-precision spectrum overflows near 1e150).
         throw new Error(`MFCC: non-finite cepstrum c${k} (${acc}); expected audio in [-1, 1]`);
       }
       out[outOffset + k] = acc;
@@ -111,7 +111,7 @@ export class MfccExtractor {
   }
 }
 
-/** One extractor per config, so repeated calls skip the filter-bank and Meyda set-up. */
+/** One extractor per config, so repeated calls skip the filter-bank and FFT set-up. */
 const extractors = new Map<string, MfccExtractor>();
 
 function extractorFor(cfg: FeatureConfig): MfccExtractor {
