@@ -121,6 +121,7 @@ test('file import, recording (streaming final = offline), library, settings, exp
     await assert.rejects(backend.getAudio('../../etc/passwd'), /expected an id/);
     await assert.rejects(backend.setSettings({ ...settings, activeModelId: 'user:nope' }), /unknown model id/);
     await assert.rejects(backend.setSettings({ ...settings, decoding: { mode: 'custom', customVocabulary: '  ', beam: 4 } }), /custom vocabulary/);
+    await assert.rejects(backend.setSettings({ ...settings, decoding: { mode: 'commands', customVocabulary: '\n', beam: 4 } }), /commands mode needs at least one phrase/);
     await assert.rejects(backend.setSettings({ ...settings, decoding: { mode: 'open', customVocabulary: '', beam: 0 } }), /beam: expected an integer/);
     const broken = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]);
     await assert.rejects(backend.transcribeFile('job-2', 'noise.bin', broken.buffer), /noise\.bin/);

@@ -62,7 +62,7 @@ export interface AppBackendOptions {
   /** Bundled worker entry (.js); default app/engine/worker.ts through tsx. */
   workerPath?: string;
   /** Forwarded to the engine: a forced backend, the folder of tfjs-backend-wasm's .wasm files. */
-  engineOptions?: { backend?: string; wasmDir?: string };
+  engineOptions?: { backend?: string; wasmDir?: string; generalLm?: string };
 }
 
 const INTERRUPTED = 'The recording was interrupted before it was transcribed; it will be transcribed when a model is available.';
@@ -236,7 +236,7 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
       if (t.error === null || !library.hasAudio(t.id)) continue;
       try {
         const result = await host.call('transcribe', library.getAudio(t.id), settings.decoding, false);
-        library.save({ ...t, text: result.text, words: result.words, durationSeconds: result.durationSeconds, modelId: activeModel.id, error: null });
+        library.save({ ...t, text: result.text, words: result.words, ...(result.command ? { command: result.command } : {}), durationSeconds: result.durationSeconds, modelId: activeModel.id, error: null });
         changed = true;
       } catch {
         // Stays marked; tried again on the next start.
@@ -315,6 +315,9 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
       }
       if (checked.decoding.mode === 'custom' && checked.decoding.customVocabulary.trim() === '') {
         throw new Error('custom vocabulary mode needs at least one word or phrase (one per line)');
+      }
+      if (checked.decoding.mode === 'commands' && checked.decoding.customVocabulary.trim() === '') {
+        throw new Error('commands mode needs at least one phrase (one per line)');
       }
       const modelChanged = checked.activeModelId !== settings.activeModelId;
       const previous = settings;
@@ -466,7 +469,7 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
         library.saveAudio(id, decoded.samples);
         progress(0.3, 'transcribing');
         const result = await transcribeWithInspection(decoded.samples);
-        const transcript = library.save({ ...base, durationSeconds: result.durationSeconds, text: result.text, words: result.words, error: null });
+        const transcript = library.save({ ...base, durationSeconds: result.durationSeconds, text: result.text, words: result.words, ...(result.command ? { command: result.command } : {}), error: null });
         progress(1, 'done');
         emit({ type: 'library-changed' });
         return { transcript, inspection: result.inspection };

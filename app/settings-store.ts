@@ -24,7 +24,7 @@ export function checkSettings(value: unknown): Settings {
   if (typeof s.microphoneId !== 'string' || s.microphoneId.length > 500) fail('microphoneId', 'a string of at most 500 characters', s.microphoneId);
   const d = s.decoding as Record<string, unknown> | null;
   if (typeof d !== 'object' || d === null || Array.isArray(d)) fail('decoding', 'an object', d);
-  if (d!.mode !== 'open' && d!.mode !== 'digits' && d!.mode !== 'custom') fail('decoding.mode', '"open", "digits" or "custom"', d!.mode);
+  if (d!.mode !== 'open' && d!.mode !== 'digits' && d!.mode !== 'custom' && d!.mode !== 'commands') fail('decoding.mode', '"open", "digits", "custom" or "commands"', d!.mode);
   if (typeof d!.customVocabulary !== 'string' || d!.customVocabulary.length > MAX_VOCABULARY_LENGTH) {
     fail('decoding.customVocabulary', `a string of at most ${MAX_VOCABULARY_LENGTH} characters`, typeof d!.customVocabulary === 'string' ? `${d!.customVocabulary.length} characters` : d!.customVocabulary);
   }

@@ -8,12 +8,16 @@
  * Binary audio crosses as Float32Array / ArrayBuffer (structured clone); JSON elsewhere.
  */
 
-/** Which decoder to use. */
-export type DecodingMode = 'open' | 'digits' | 'custom';
+/**
+ * Which decoder to use: 'open' = any words (the bundled general English LM when the app ships
+ * one), 'digits', 'custom' = sequences of a word/phrase list, 'commands' = exactly one phrase of
+ * the list per utterance, or nothing when unsure (with the phrase's confidence).
+ */
+export type DecodingMode = 'open' | 'digits' | 'custom' | 'commands';
 
 export interface DecodingSettings {
   mode: DecodingMode;
-  /** Word/phrase list, one per line (mode 'custom'). */
+  /** Word/phrase list, one per line (modes 'custom' and 'commands'). */
   customVocabulary: string;
   /** Beam width; 1 = greedy (open vocabulary only). */
   beam: number;
@@ -96,9 +100,19 @@ export interface TranscriptDTO {
   durationSeconds: number;
   text: string;
   words: WordDTO[];
+  /** Commands mode: the phrase chosen and how sure; accepted false = nothing output (text ''). */
+  command?: CommandChoiceDTO;
   modelId: string;
   /** Set while the recording is saved but not yet transcribed, or when transcription failed. */
   error: string | null;
+}
+
+export interface CommandChoiceDTO {
+  /** The best phrase, also when it was not accepted. */
+  phrase: string;
+  /** In [0, 1]. */
+  confidence: number;
+  accepted: boolean;
 }
 
 /** Partial result while recording. */

@@ -12,8 +12,8 @@
 
 /** What the user chose for decoding; resolved inside the engine (vocabulary trie, beam). */
 export interface EngineDecoding {
-  mode: 'open' | 'digits' | 'custom';
-  /** One word or phrase per line (mode 'custom'). */
+  mode: 'open' | 'digits' | 'custom' | 'commands';
+  /** One word or phrase per line (modes 'custom' and 'commands'). */
   customVocabulary: string;
   /** Beam width; 1 = greedy for open vocabulary. */
   beam: number;
@@ -57,6 +57,8 @@ export interface EngineWord {
 export interface EngineTranscript {
   text: string;
   words: EngineWord[];
+  /** Commands mode: the chosen phrase, its confidence, and whether it was output. */
+  command?: { phrase: string; confidence: number; accepted: boolean };
   durationSeconds: number;
   /** Present when inspection was asked for. */
   inspection?: EngineInspection;

@@ -99,3 +99,28 @@ test('through a real worker: results arrive as Float32Array, errors keep their m
     await host.dispose();
   }
 });
+
+test('commands mode: one phrase of the list with its confidence, offline and streaming; open mode uses the general LM', { skip }, async () => {
+  const { BUNDLED_GENERAL_LM, BUNDLED_MODEL_DIR } = await import('../../model/io/bundled-model.ts');
+  const engine = new Engine({ backend: 'wasm', generalLm: BUNDLED_GENERAL_LM });
+  await engine.loadModel(BUNDLED_MODEL_DIR);
+  const commands: EngineDecoding = { mode: 'commands', customVocabulary: 'turn on the lights\nstop\nseven\nplay music\n', beam: 8 };
+  const audio = await loadAudioFile(fsddPath(7, 'jackson', 2));
+  const offline = await engine.transcribe(audio.samples, commands, false);
+  assert.equal(offline.text, 'seven');
+  assert.deepEqual(offline.command && [offline.command.phrase, offline.command.accepted], ['seven', true]);
+  assert.ok(offline.command!.confidence > 0.5 && offline.command!.confidence <= 1, `confidence ${offline.command!.confidence}`);
+  const { streamId } = await engine.streamStart(commands, false);
+  for (let at = 0; at < audio.samples.length; at += 1600) await engine.streamPush(streamId, audio.samples.slice(at, at + 1600));
+  const final = await engine.streamFinish(streamId);
+  assert.deepEqual(final.transcript.command, offline.command);
+  // Speech that is none of the phrases: nothing, flagged.
+  const other = await loadAudioFile(join(fileURLToPath(new URL('../../assets/samples', import.meta.url)), 'an4-mskh-one-five-two-three-two.wav'));
+  const rejected = await engine.transcribe(other.samples, commands, false);
+  assert.equal(rejected.text, '');
+  assert.equal(rejected.command?.accepted, false);
+  // Open mode with the engine's general LM: a lexicon beam search even when the setting says greedy.
+  const open = await engine.transcribe(other.samples, OPEN, false);
+  assert.equal(open.text, 'one five two three two');
+  assert.equal(open.command, undefined);
+});

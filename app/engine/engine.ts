@@ -5,6 +5,7 @@
  */
 import type { Alphabet } from '../../model/text/alphabet.ts';
 import { vocabularyFromText } from '../../model/ctc/vocabulary.ts';
+import type { DecodeResult } from '../../model/ctc/types.ts';
 import { decodeAudioBytes, resampleTo16k, checkChannels } from '../../model/audio/load-audio.ts';
 import { StreamingFeatures } from '../../model/features/streaming-features.ts';
 import { extractFeatures } from '../../model/features/mfcc.ts';
@@ -37,12 +38,20 @@ export interface EngineOptions {
    * away from its dist/ folder. Passed to setWasmPaths with a trailing separator (it is a prefix).
    */
   wasmDir?: string;
+  /** The general LM file for open mode (the bundled assets/lm/en-us.cslm); none = plain CTC. */
+  generalLm?: string;
 }
 
 interface OpenStream {
   session: StreamingSession;
   features: StreamingFeatures;
   inspect: boolean;
+}
+
+/** The grammar's choice as the protocol carries it (commands mode only). */
+function commandOf(t: DecodeResult): Pick<EngineTranscript, 'command'> {
+  if (!t.grammar) return {};
+  return { command: { phrase: t.grammar.bestPhrase, confidence: t.grammar.confidence, accepted: !t.grammar.lowConfidence } };
 }
 
 /** Longest file accepted by decodeAudio, in seconds (matches loadAudioFile's default). */
@@ -162,7 +171,8 @@ export class Engine {
   private resolveFor(decoding: EngineDecoding, alphabet: Alphabet): ResolvedDecoding {
     if (decoding.mode === 'digits') return resolveDecoding({ vocabulary: 'digits', beam: decoding.beam }, alphabet);
     if (decoding.mode === 'custom') return { ...resolveDecoding({ beam: decoding.beam }, alphabet), vocabulary: vocabularyFromText(decoding.customVocabulary, alphabet) };
-    return resolveDecoding({ beam: decoding.beam }, alphabet);
+    if (decoding.mode === 'commands') return resolveDecoding({ grammarPhrases: decoding.customVocabulary }, alphabet);
+    return this.openDecoding(decoding, alphabet);
   }
 
   /** Starts the tfjs backend once. */
@@ -216,16 +226,26 @@ export class Engine {
 
   /** Resolves (and caches) the decoder settings for the loaded model. */
   private resolve(decoding: EngineDecoding, alphabet: Alphabet): ResolvedDecoding {
-    const key = JSON.stringify([decoding.mode, decoding.beam, decoding.mode === 'custom' ? decoding.customVocabulary : '']);
+    const key = JSON.stringify([decoding.mode, decoding.beam, decoding.mode === 'custom' || decoding.mode === 'commands' ? decoding.customVocabulary : '']);
     const cached = this.decodings.get(key);
     if (cached) return cached;
     let resolved: ResolvedDecoding;
     if (decoding.mode === 'digits') resolved = resolveDecoding({ vocabulary: 'digits', beam: decoding.beam }, alphabet);
     else if (decoding.mode === 'custom') resolved = { ...resolveDecoding({ beam: decoding.beam }, alphabet), vocabulary: vocabularyFromText(decoding.customVocabulary, alphabet) };
-    else if (decoding.mode === 'open') resolved = resolveDecoding({ beam: decoding.beam }, alphabet);
-    else throw new Error(`decoding mode must be open, digits or custom, got ${JSON.stringify((decoding as { mode: unknown }).mode)}`);
+    else if (decoding.mode === 'commands') resolved = resolveDecoding({ grammarPhrases: decoding.customVocabulary }, alphabet);
+    else if (decoding.mode === 'open') resolved = this.openDecoding(decoding, alphabet);
+    else throw new Error(`decoding mode must be open, digits, custom or commands, got ${JSON.stringify((decoding as { mode: unknown }).mode)}`);
     this.decodings.set(key, resolved);
     return resolved;
+  }
+
+  /**
+   * Open vocabulary: the general LM when the engine has one (its lexicon beam search needs a
+   * beam, so a greedy setting of 1 becomes the LM's own), else plain CTC with the chosen beam.
+   */
+  private openDecoding(decoding: EngineDecoding, alphabet: Alphabet): ResolvedDecoding {
+    if (!this.options.generalLm) return resolveDecoding({ beam: decoding.beam }, alphabet);
+    return resolveDecoding({ generalLm: this.options.generalLm, beam: decoding.beam > 1 ? decoding.beam : undefined }, alphabet);
   }
 
   private classes(r: Recognizer): string[] {
@@ -239,7 +259,7 @@ export class Engine {
   async transcribe(samples: Float32Array, decoding: EngineDecoding, inspect: boolean): Promise<EngineTranscript> {
     const r = this.requireRecognizer();
     const t = r.transcribeSamples(samples, this.resolve(decoding, r.model.alphabet), { inspect });
-    const transcript: EngineTranscript = { text: t.text, words: t.words, durationSeconds: t.durationSeconds };
+    const transcript: EngineTranscript = { text: t.text, words: t.words, durationSeconds: t.durationSeconds, ...commandOf(t) };
     if (inspect) {
       const features = extractFeatures(samples, r.model.features); // [frames × dim], raw (unnormalised)
       transcript.inspection = {
@@ -304,7 +324,7 @@ export class Engine {
     return {
       partial: t.text,
       inspection: this.streamInspection(r, update, features),
-      transcript: { text: t.text, words: t.words, durationSeconds: t.durationSeconds },
+      transcript: { text: t.text, words: t.words, durationSeconds: t.durationSeconds, ...commandOf(t) },
     };
   }
 

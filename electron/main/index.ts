@@ -4,6 +4,7 @@
  * loads tfjs itself (scripts/build-app.mjs fails the build if the main bundle contains it).
  */
 import { app, BrowserWindow, ipcMain, session, type WebContents } from 'electron';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAppBackend, type AppBackend } from '../../app/app-backend.ts';
@@ -44,7 +45,7 @@ async function start(): Promise<void> {
     bundledModelDir: paths.bundledModelDir,
     engine: 'worker',
     workerPath: paths.engineWorker,
-    engineOptions: { wasmDir },
+    engineOptions: { wasmDir, generalLm: existsSync(paths.generalLm) ? paths.generalLm : undefined },
   });
   registerIpc({
     ipcMain,

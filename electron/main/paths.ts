@@ -16,6 +16,8 @@ export interface MainPaths {
   engineWorker: string;
   /** assets/models/base in development, resources/models/base packaged. */
   bundledModelDir: string;
+  /** The general English LM: assets/lm/en-us.cslm in development, resources/lm/en-us.cslm packaged. */
+  generalLm: string;
 }
 
 /**
@@ -32,5 +34,6 @@ export function mainPaths(outDir: string, packaged: boolean, resourcesPath: stri
     preload: join(outDir, 'preload', 'index.cjs'),
     engineWorker: join(outDir, 'engine', 'worker.js'),
     bundledModelDir: packaged ? join(resourcesPath, 'models', 'base') : join(appRoot, 'assets', 'models', 'base'),
+    generalLm: packaged ? join(resourcesPath, 'lm', 'en-us.cslm') : join(appRoot, 'assets', 'lm', 'en-us.cslm'),
   };
 }

@@ -12,6 +12,8 @@ test('every request of the contract has a schema, and good arguments pass unchan
   const pcm = new Float32Array(LIMITS.maxChunkSamples);
   assert.equal(validateRequest('pushAudio', ['mwx1-abc', pcm])[1], pcm);
   assert.deepEqual(validateRequest('setSettings', [SETTINGS]), [SETTINGS]);
+  const commands: Settings = { ...SETTINGS, decoding: { mode: 'commands', customVocabulary: 'stop\nplay music', beam: 8 } };
+  assert.deepEqual(validateRequest('setSettings', [commands]), [commands]);
   assert.deepEqual(validateRequest('getStatus', []), []);
   assert.deepEqual(validateRequest('listTranscripts', ['']), ['']);
   assert.deepEqual(validateRequest('exportTranscript', ['id-1', 'srt']), ['id-1', 'srt']);

@@ -22,7 +22,7 @@ export const MAX_STRING_LENGTH = 1024;
 const ID_PATTERN = /^[A-Za-z0-9_-]+(:[A-Za-z0-9_-]+)?$/;
 const HEADS = new Set(['keep', 'lstm', 'peephole', 'gru']);
 const EXPORT_FORMATS = new Set(['txt', 'srt', 'vtt', 'json']);
-const DECODING_MODES = new Set(['open', 'digits', 'custom']);
+const DECODING_MODES = new Set(['open', 'digits', 'custom', 'commands']);
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
@@ -57,7 +57,7 @@ function checkSettings(value: unknown, where: string): Settings {
   const d = exactKeys(s.decoding, ['mode', 'customVocabulary', 'beam'], `${where}.decoding`);
   boundedString(s.activeModelId, `${where}.activeModelId`, MAX_STRING_LENGTH);
   boundedString(s.microphoneId, `${where}.microphoneId`, MAX_STRING_LENGTH);
-  if (typeof d.mode !== 'string' || !DECODING_MODES.has(d.mode)) throw new IpcValidationError(`${where}.decoding.mode: expected open, digits or custom, got ${describe(d.mode)}`);
+  if (typeof d.mode !== 'string' || !DECODING_MODES.has(d.mode)) throw new IpcValidationError(`${where}.decoding.mode: expected open, digits, custom or commands, got ${describe(d.mode)}`);
   boundedString(d.customVocabulary, `${where}.decoding.customVocabulary`, LIMITS.maxVocabularyLength);
   if (!Number.isInteger(d.beam) || (d.beam as number) < 1 || (d.beam as number) > LIMITS.maxBeam) {
     throw new IpcValidationError(`${where}.decoding.beam: expected an integer from 1 to ${LIMITS.maxBeam}, got ${describe(d.beam)}`);

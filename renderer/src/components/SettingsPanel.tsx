@@ -34,7 +34,7 @@ export function SettingsPanel({ settings, status, onSaved }: { settings: Setting
       setNotice(`That list is ${text.length} characters; the limit is ${LIMITS.maxVocabularyLength}.`);
       return;
     }
-    setDecoding({ mode: 'custom', customVocabulary: text });
+    setDecoding({ mode: decoding.mode === 'commands' ? 'commands' : 'custom', customVocabulary: text });
   };
 
   return (
@@ -56,15 +56,15 @@ export function SettingsPanel({ settings, status, onSaved }: { settings: Setting
         </fieldset>
         <fieldset>
           <legend>Decoding</legend>
-          {(['open', 'digits', 'custom'] as DecodingMode[]).map((mode) => (
+          {(['open', 'digits', 'custom', 'commands'] as DecodingMode[]).map((mode) => (
             <label key={mode} className="radio">
               <input type="radio" name="decoding-mode" data-testid={`decoding-${mode}`} checked={decoding.mode === mode} onChange={() => setDecoding({ mode })} />
-              {mode === 'open' ? 'Open vocabulary' : mode === 'digits' ? 'Digits (zero–nine)' : 'Custom word / phrase list'}
+              {mode === 'open' ? 'Open vocabulary (general English LM)' : mode === 'digits' ? 'Digits (zero–nine)' : mode === 'custom' ? 'Custom word / phrase list' : 'Commands (exactly one phrase of a list)'}
             </label>
           ))}
-          {decoding.mode === 'custom' ? (
+          {decoding.mode === 'custom' || decoding.mode === 'commands' ? (
             <div className="custom-list">
-              <textarea data-testid="custom-vocabulary" rows={6} maxLength={LIMITS.maxVocabularyLength} placeholder="One word or phrase per line" value={decoding.customVocabulary} onChange={(event) => setDecoding({ customVocabulary: event.target.value })} />
+              <textarea data-testid="custom-vocabulary" rows={6} maxLength={LIMITS.maxVocabularyLength} placeholder={decoding.mode === 'commands' ? 'One command phrase per line, e.g. turn on the lights' : 'One word or phrase per line'} value={decoding.customVocabulary} onChange={(event) => setDecoding({ customVocabulary: event.target.value })} />
               <label className="button">
                 Load list from file…
                 <input type="file" accept=".txt,text/plain" className="visually-hidden" onChange={(event) => void loadList(event.target.files?.[0])} />

@@ -62,6 +62,13 @@ export function TranscriptDetail({ transcript, onChanged, onDelete, onLookInside
         {unsure > 0 ? ` · ${unsure} unsure word${unsure === 1 ? '' : 's'} underlined` : ''}
       </p>
       {transcript.error ? <p className="error">{transcript.error}</p> : null}
+      {transcript.command ? (
+        <p className={transcript.command.accepted ? 'command' : 'command error'} data-testid="command-choice">
+          {transcript.command.accepted
+            ? `Command: "${transcript.command.phrase}" · confidence ${(transcript.command.confidence * 100).toFixed(0)}%`
+            : `No command recognised: the closest, "${transcript.command.phrase}", had confidence ${(transcript.command.confidence * 100).toFixed(0)}%`}
+        </p>
+      ) : null}
       <div className="transcript-words" data-testid="library-words">
         {transcript.words.length > 0 ? <WordList transcriptId={transcript.id} words={transcript.words} /> : <p>{transcript.text || <span className="muted">(no words)</span>}</p>}
       </div>
