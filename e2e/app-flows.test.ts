@@ -118,6 +118,12 @@ test('files, library, export, settings and an engine crash, against the real bac
     await page.getByTestId('save-settings').click();
     await waitForPage(page, `document.querySelector('.settings-panel .notice')?.textContent.includes('Saved')`);
     assert.deepEqual((await backend.getSettings()).decoding, { mode: 'custom', customVocabulary: 'seven\none', beam: 4 });
+    // Commands mode: the same list editor; the choice reaches the backend (the import below runs in it).
+    await page.getByTestId('decoding-commands').check();
+    await page.getByTestId('custom-vocabulary').fill('seven\nturn on the lights');
+    await page.getByTestId('save-settings').click();
+    await waitForPage(page, `document.querySelector('.settings-panel .notice')?.textContent.includes('Saved')`);
+    assert.deepEqual((await backend.getSettings()).decoding, { mode: 'commands', customVocabulary: 'seven\nturn on the lights', beam: 4 });
 
     // Engine crash: a banner while it restarts, gone once ready, the restart counted.
     const crashed = backend.simulateEngineCrash();
