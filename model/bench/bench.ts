@@ -18,6 +18,15 @@
  * without PyTorch), stream_rtf, stream_rtf_lm, partial_lag_ms_lm_mean and partial_lag_ms_lm_max
  * keep their meaning; train_step_ratio_vs_pytorch_all_workers, train_utterances_per_second,
  * stream_partial_latency_ms, partial_lag_ms_mean/max and the others are added beside them.
+ *   3. Streaming inference real-time factor of the bundled model (or, until one ships, a fresh
+ *      model of the default shape), pushing 100 ms chunks of real speech; then the same with the
+ *      bundled general LM on (lexicon beam search run incrementally), with how far the partial
+ *      text lags the audio: after each push, the audio not yet turned into network steps plus
+ *      the push's own processing time (the 100 ms chunking itself is the caller's choice).
+ * The last line is one JSON object with mfcc_x_realtime, train_step_ratio_vs_pytorch (null
+ * without PyTorch), stream_rtf, stream_rtf_lm, partial_lag_ms_lm_mean and partial_lag_ms_lm_max.
+ *   4. Loading a synthetic ARPA file of 70k unigrams + 1M bigrams + 1M trigrams: seconds and the
+ *      memory kept and resident growth (arpa_load_seconds_2m, arpa_load_kept_mb_2m, arpa_load_rss_growth_mb_2m).
  *
  *   npm run bench [-- --steps N] [--workers N]
  */
@@ -40,6 +49,7 @@ import { benchTrainStep } from './recurrent-bench.ts';
 import { benchWorkersStep } from './workers-bench.ts';
 import { an4Available, benchThroughput } from './throughput-bench.ts';
 import { availableParallelism } from 'node:os';
+import { benchArpaLoad } from './arpa-bench.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
@@ -190,6 +200,10 @@ if (existsSync(BUNDLED_GENERAL_LM)) {
 }
 recognizer.dispose();
 
+// 4. Loading an ARPA file of 70k unigrams + 2M bigrams and trigrams (synthetic).
+const arpa = benchArpaLoad();
+log(`ARPA load: ${arpa.ngrams.toLocaleString('en')} n-grams (${arpa.fileMegabytes.toFixed(0)} MB file) in ${arpa.seconds.toFixed(2)} s; kept ${arpa.retainedMegabytes.toFixed(0)} MB (tables and hash indexes ${arpa.tableMegabytes.toFixed(0)} MB), resident memory +${arpa.peakRssMegabytes.toFixed(0)} MB while loading`);
+
 const geometricMean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a * b, 1) ** (1 / xs.length) : null);
 const ratio = geometricMean(ratios);
 const ratioAll = geometricMean(ratiosAll);
@@ -217,6 +231,9 @@ log(
     partial_lag_ms_max: round(lag.max, 0),
     stream_partial_latency_ms: { median: round(latency.median, 1), p95: round(latency.p95, 1), max: round(latency.max, 1) },
     gpu_bench: null, // no CUDA GPU on the machines this ran on; see README, GPU backends
+    arpa_load_seconds_2m: round(arpa.seconds, 2),
+    arpa_load_kept_mb_2m: round(arpa.retainedMegabytes, 0),
+    arpa_load_rss_growth_mb_2m: round(arpa.peakRssMegabytes, 0),
     backend: backend.name,
     tfjs_version: tf.version.tfjs,
   }),

@@ -16,6 +16,39 @@ class ArpaError extends Error {
   }
 }
 
+/**
+ * A decimal number in text[start, end): the plain forms ARPA files use ("-1.234567", "-99",
+ * "0") parsed in place; anything else (exponents, "inf") goes to Number().
+ */
+function parseNumber(text: string, start: number, end: number): number {
+  let i = start;
+  let negative = false;
+  if (text.charCodeAt(i) === 45) { negative = true; i++; }
+  let value = 0;
+  let digits = 0;
+  let c = 0;
+  for (; i < end; i++) {
+    c = text.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    value = value * 10 + (c - 48);
+    digits++;
+  }
+  if (i < end && c === 46) {
+    let scale = 1;
+    let fraction = 0;
+    for (i++; i < end; i++) {
+      c = text.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      fraction = fraction * 10 + (c - 48);
+      scale *= 10;
+      digits++;
+    }
+    if (i === end && digits > 0 && scale <= 1e15) value += fraction / scale;
+  }
+  if (i !== end || digits === 0) return Number(text.slice(start, end));
+  return negative ? -value : value;
+}
+
 /** Whether text (its first few KB are enough) looks like an ARPA file: a "\data\" line then "ngram 1=". */
 export function looksLikeArpa(head: string): boolean {
   return /(^|\n)\\data\\\s*\r?\n\s*ngram\s+1\s*=/.test(head);
@@ -63,6 +96,10 @@ export function parseArpa(text: string, name = 'ARPA file'): NgramLm {
     log10Backoff: k + 1 < order ? new Float32Array(rows) : undefined,
   }));
 
+  const fieldStarts = new Int32Array(order + 2);
+  const fieldEnds = new Int32Array(order + 2);
+  const previousWords: string[] = new Array<string>(order).fill('');
+  const previousIds = new Int32Array(order);
   for (let n = 1; n <= order; n++) {
     // Find the section header, skipping blank lines.
     while ((line = nextLine()) !== null && line.trim() === '');
@@ -71,37 +108,72 @@ export function parseArpa(text: string, name = 'ARPA file'): NgramLm {
     }
     const table = tables[n - 1];
     const rows = counts[n - 1];
+    const ids = table.ids;
+    const probs = table.log10Prob;
+    const backoffs = table.log10Backoff;
+    previousWords.fill('');
     for (let r = 0; r < rows; r++) {
-      line = nextLine();
-      while (line !== null && line.trim() === '') line = nextLine();
-      if (line === null || line.startsWith('\\')) {
+      // Hot loop (millions of lines): scan the text in place instead of slicing lines and
+      // splitting them; only the words become strings (for the vocabulary look-up).
+      let end = text.indexOf('\n', pos);
+      if (end < 0) end = text.length;
+      lineNo++;
+      let at = pos;
+      const lineStart = pos;
+      pos = end + 1;
+      let stop = end;
+      if (stop > at && text.charCodeAt(stop - 1) === 13) stop--; // CRLF
+      // Field boundaries: [start, end) pairs of runs of non-whitespace (tab or space).
+      let fieldCount = 0;
+      while (at < stop) {
+        let c = text.charCodeAt(at);
+        while (at < stop && (c === 9 || c === 32)) c = text.charCodeAt(++at);
+        if (at >= stop) break;
+        const start = at;
+        while (at < stop && c !== 9 && c !== 32) c = text.charCodeAt(++at);
+        if (fieldCount < fieldStarts.length) { fieldStarts[fieldCount] = start; fieldEnds[fieldCount] = at; }
+        fieldCount++;
+      }
+      if (fieldCount === 0) { r--; continue; } // blank line inside a section
+      if (text.charCodeAt(fieldStarts[0]) === 92 /* \ */) {
         throw new ArpaError(name, lineNo, `the header promised ${rows} ${n}-grams, the section has ${r}`);
       }
-      const fields = line.trim().split(/\s+/);
-      if (fields.length !== n + 1 && fields.length !== n + 2) {
-        throw new ArpaError(name, lineNo, `expected log10 P, ${n} word(s) and an optional back-off, got ${fields.length} fields`);
+      if (fieldCount !== n + 1 && fieldCount !== n + 2) {
+        throw new ArpaError(name, lineNo, `expected log10 P, ${n} word(s) and an optional back-off, got ${fieldCount} fields in "${text.slice(lineStart, Math.min(stop, lineStart + 80))}"`);
       }
-      const prob = Number(fields[0]);
-      if (!Number.isFinite(prob)) throw new ArpaError(name, lineNo, `probability "${fields[0]}" is not a number`);
-      table.log10Prob[r] = prob > 0 ? 0 : prob; // some tools write tiny positive rounding errors
+      const prob = parseNumber(text, fieldStarts[0], fieldEnds[0]);
+      if (!Number.isFinite(prob)) throw new ArpaError(name, lineNo, `probability "${text.slice(fieldStarts[0], fieldEnds[0])}" is not a number`);
+      probs[r] = prob > 0 ? 0 : prob; // some tools write tiny positive rounding errors
       for (let i = 0; i < n; i++) {
-        const word = fields[1 + i];
+        const start = fieldStarts[1 + i], length = fieldEnds[1 + i] - start;
+        // Files are sorted by context, so a word often repeats the one above it: compare in
+        // place and skip making a string and looking it up.
+        const previous = previousWords[i];
+        if (n > 1 && previous.length === length && text.startsWith(previous, start)) {
+          ids[r * n + i] = previousIds[i];
+          continue;
+        }
+        const word = text.slice(start, start + length);
         let id = wordIds.get(word);
         if (id === undefined) {
           if (n > 1) throw new ArpaError(name, lineNo, `word "${word}" is not among the 1-grams`);
           id = words.length;
-          words.push(word);
-          wordIds.set(word, id);
+          // A fresh copy: a slice would keep the whole file's text alive as its parent.
+          const own = Buffer.from(word, 'utf8').toString('utf8');
+          words.push(own);
+          wordIds.set(own, id);
         } else if (n === 1) {
           throw new ArpaError(name, lineNo, `1-gram "${word}" appears twice`);
         }
-        table.ids[r * n + i] = id;
+        ids[r * n + i] = id;
+        previousWords[i] = words[id];
+        previousIds[i] = id;
       }
-      if (fields.length === n + 2) {
-        if (!table.log10Backoff) throw new ArpaError(name, lineNo, `a back-off weight on a ${n}-gram, the highest order`);
-        const backoff = Number(fields[n + 1]);
-        if (!Number.isFinite(backoff)) throw new ArpaError(name, lineNo, `back-off "${fields[n + 1]}" is not a number`);
-        table.log10Backoff[r] = backoff;
+      if (fieldCount === n + 2) {
+        if (!backoffs) throw new ArpaError(name, lineNo, `a back-off weight on a ${n}-gram, the highest order`);
+        const backoff = parseNumber(text, fieldStarts[n + 1], fieldEnds[n + 1]);
+        if (!Number.isFinite(backoff)) throw new ArpaError(name, lineNo, `back-off "${text.slice(fieldStarts[n + 1], fieldEnds[n + 1])}" is not a number`);
+        backoffs[r] = backoff;
       }
     }
   }
