@@ -9,75 +9,31 @@
 //   renderer/  the UI: contract/ only (and no Node)
 //   e2e/, scripts/  tests and tools: anything; nothing imports them
 const OURS = '^(contract|model|app|cli|electron|renderer|e2e|scripts|bin)/';
-const outside = (allowed) => `^(?!(?:${allowed.join('|')})/)(contract|model|app|cli|electron|renderer|e2e|scripts|bin)/`;
+
+/** `folder` may import only from itself and `allowed` among our folders. */
+const layer = (name, folder, allowed, comment) => ({
+  name,
+  comment,
+  severity: 'error',
+  from: { path: `^${folder}/` },
+  to: { path: `^(?!(?:${[folder, ...allowed].join('|')})/)(contract|model|app|cli|electron|renderer|e2e|scripts|bin)/` },
+});
+/** Code under `folder` (tests aside) runs where Node's built-ins do not exist. */
+const noNode = (name, folder) => ({ name, severity: 'error', from: { path: `^${folder}/`, pathNot: '\\.test\\.ts$' }, to: { dependencyTypes: ['core'] } });
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
-    {
-      name: 'contract-is-a-leaf',
-      comment: 'contract/ compiles in the Node and the DOM program alike: no imports of our other folders, no Node built-ins',
-      severity: 'error',
-      from: { path: '^contract/' },
-      to: { path: outside(['contract']) },
-    },
-    {
-      name: 'contract-no-node',
-      severity: 'error',
-      from: { path: '^contract/', pathNot: '\\.test\\.ts$' },
-      to: { dependencyTypes: ['core'] },
-    },
-    {
-      name: 'model-is-self-contained',
-      comment: 'the engine is a library: model/ imports nothing outside model/',
-      severity: 'error',
-      from: { path: '^model/' },
-      to: { path: outside(['model']) },
-    },
-    {
-      name: 'app-uses-model-and-contract',
-      severity: 'error',
-      from: { path: '^app/' },
-      to: { path: outside(['app', 'model', 'contract']) },
-    },
-    {
-      name: 'cli-uses-model-and-app',
-      severity: 'error',
-      from: { path: '^cli/' },
-      to: { path: outside(['cli', 'model', 'app', 'contract']) },
-    },
-    {
-      name: 'electron-wires-app',
-      comment: 'electron/ reaches the engine only through app/',
-      severity: 'error',
-      from: { path: '^electron/' },
-      to: { path: outside(['electron', 'app', 'contract']) },
-    },
-    {
-      name: 'preload-sees-only-contract',
-      severity: 'error',
-      from: { path: '^electron/preload/' },
-      to: { path: outside(['electron/preload', 'contract']) },
-    },
-    {
-      name: 'renderer-sees-only-contract',
-      comment: 'the sandboxed renderer talks to the app only through window.api (contract/)',
-      severity: 'error',
-      from: { path: '^renderer/' },
-      to: { path: outside(['renderer', 'contract']) },
-    },
-    {
-      name: 'renderer-no-node',
-      severity: 'error',
-      from: { path: '^renderer/', pathNot: '\\.test\\.ts$' },
-      to: { dependencyTypes: ['core'] },
-    },
-    {
-      name: 'not-to-unresolvable',
-      severity: 'error',
-      from: { path: OURS },
-      to: { couldNotResolve: true },
-    },
+    layer('contract-is-a-leaf', 'contract', [], 'contract/ compiles in the Node and the DOM program alike'),
+    noNode('contract-no-node', 'contract'),
+    layer('model-is-self-contained', 'model', [], 'the engine is a library: model/ imports nothing outside model/'),
+    layer('app-uses-model-and-contract', 'app', ['model', 'contract']),
+    layer('cli-uses-model-and-app', 'cli', ['model', 'app', 'contract']),
+    layer('electron-wires-app', 'electron', ['app', 'contract'], 'electron/ reaches the engine only through app/'),
+    layer('preload-sees-only-contract', 'electron/preload', ['contract']),
+    layer('renderer-sees-only-contract', 'renderer', ['contract'], 'the sandboxed renderer talks to the app only through window.api (contract/)'),
+    noNode('renderer-no-node', 'renderer'),
+    { name: 'not-to-unresolvable', severity: 'error', from: { path: OURS }, to: { couldNotResolve: true } },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -12,6 +12,8 @@
 import type {
   AppApi,
   AppEvent,
+  DecodingSettings,
+  LayerTraceDTO,
   EngineStatus,
   ExportFormat,
   FineTuneRequest,
@@ -22,7 +24,7 @@ import type {
   StreamUpdateDTO,
   TranscriptDTO,
 } from '../contract/contract.ts';
-import type { EngineDecoding, EngineInspection, EngineStatusResult, EngineTranscript } from './engine/engine-protocol.ts';
+import type { EngineStatusResult, EngineTranscript } from './engine/engine-protocol.ts';
 import { EngineHost, type EngineCall, type EngineMode } from './engine/engine-host.ts';
 import { Library } from './library.ts';
 import { scanModels, type RegisteredModel } from './models-registry.ts';
@@ -71,18 +73,18 @@ interface ActiveRecording {
   id: string;
   createdAt: string;
   file: RecordingFile;
-  decoding: EngineDecoding;
+  decoding: DecodingSettings;
   modelId: string;
   streamId: string | null;
   /** host.restarts when the stream started: a different value means the stream died with the worker. */
   generation: number;
-  inspections: EngineInspection[];
+  inspections: InspectionDTO[];
   chain: Promise<unknown>;
   stopped: boolean;
 }
 
 /** Joins per-chunk inspections along time (steps, log-probs, features, every trace). */
-export function concatInspections(parts: EngineInspection[]): EngineInspection {
+export function concatInspections(parts: InspectionDTO[]): InspectionDTO {
   if (parts.length === 0) throw new Error('concatInspections: expected at least one part');
   const first = parts[0];
   const join = (arrays: (Float32Array | undefined)[]): Float32Array => {
@@ -92,7 +94,7 @@ export function concatInspections(parts: EngineInspection[]): EngineInspection {
     return out;
   };
   const layers = first.layers.map((layer, i) => {
-    const merged: EngineInspection['layers'][number] = { units: layer.units };
+    const merged: LayerTraceDTO = { units: layer.units };
     for (const key of ['cellState', 'hidden', 'inputGate', 'forgetGate', 'outputGate', 'candidate', 'resetGate', 'updateGate'] as const) {
       if (layer[key]) merged[key] = join(parts.map((p) => p.layers[i]?.[key]));
     }
@@ -267,10 +269,10 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
     settingsStore.save(settings);
   }
 
-  async function transcribeWithInspection(samples: Float32Array): Promise<EngineTranscript & { inspection: EngineInspection }> {
+  async function transcribeWithInspection(samples: Float32Array): Promise<EngineTranscript & { inspection: InspectionDTO }> {
     const result = await host.call('transcribe', samples, settings.decoding, true);
     if (!result.inspection) throw new Error('the engine returned no inspection');
-    return result as EngineTranscript & { inspection: EngineInspection };
+    return result as EngineTranscript & { inspection: InspectionDTO };
   }
 
   function activeRecording(sessionId: string): ActiveRecording {
@@ -283,7 +285,7 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
    * (Re)starts the engine stream when it does not exist or died with a crashed worker, replaying
    * the audio saved so far; returns that replay's update (null when nothing was replayed).
    */
-  async function ensureStream(recording: ActiveRecording, fedSamples: number): Promise<{ partial: string; inspection: EngineInspection } | null> {
+  async function ensureStream(recording: ActiveRecording, fedSamples: number): Promise<{ partial: string; inspection: InspectionDTO } | null> {
     if (recording.streamId !== null && recording.generation === host.restarts) return null;
     recording.generation = host.restarts;
     recording.streamId = (await host.call('streamStart', recording.decoding, true)).streamId;
@@ -606,12 +608,12 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
     },
 
     async exportModel(id: string) {
-      const zip = versions.export(id);
+      const zip = await versions.export(id);
       return zip.buffer.slice(zip.byteOffset, zip.byteOffset + zip.byteLength) as ArrayBuffer;
     },
 
     async importModel(fileName: string, bytes: ArrayBuffer) {
-      const imported = versions.import(fileName, new Uint8Array(bytes));
+      const imported = await versions.import(fileName, new Uint8Array(bytes));
       emit({ type: 'models-changed' });
       return imported;
     },

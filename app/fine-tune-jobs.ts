@@ -9,6 +9,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppEvent, FineTuneRequest, JobInfo } from '../contract/contract.ts';
+import { checkValue, FineTuneRequestSchema } from '../contract/schemas.ts';
 import type { EngineTrainConfig, EngineTrainEvent } from './engine/engine-protocol.ts';
 import { writeFileAtomic } from '../model/io/atomic.ts';
 import { FINE_TUNE_DEFAULTS } from '../model/train/fine-tune-defaults.ts';
@@ -32,29 +33,11 @@ interface JobRecord extends JobInfo {
   createdAt: string;
 }
 
-/** Checks a FineTuneRequest field by field (the renderer's values are never trusted). */
+/** Checks a FineTuneRequest with the contract's schema (the one main uses); the dataset id names a folder. */
 export function checkFineTuneRequest(value: unknown): FineTuneRequest {
-  const fail = (field: string, expected: string, got: unknown): never => {
-    throw new Error(`fine-tune request ${field}: expected ${expected}, got ${JSON.stringify(got)?.slice(0, 80) ?? typeof got}`);
-  };
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('', 'an object', value);
-  const r = value as Record<string, unknown>;
-  if (typeof r.datasetId !== 'string') fail('datasetId', 'a dataset id', r.datasetId);
-  if (typeof r.baseModelId !== 'string' || r.baseModelId.length > 200) fail('baseModelId', 'a model id', r.baseModelId);
-  if (!Number.isInteger(r.epochs) || (r.epochs as number) < 0 || (r.epochs as number) > 200) fail('epochs', 'an integer from 0 (default) to 200', r.epochs);
-  if (typeof r.learningRate !== 'number' || !Number.isFinite(r.learningRate) || r.learningRate < 0 || r.learningRate > 1) fail('learningRate', 'a number from 0 (default) to 1', r.learningRate);
-  if (!Number.isInteger(r.frozenLayers) || (r.frozenLayers as number) < 0 || (r.frozenLayers as number) > 16) fail('frozenLayers', 'an integer from 0 to 16', r.frozenLayers);
-  if (!['keep', 'lstm', 'peephole', 'gru'].includes(r.head as string)) fail('head', 'keep, lstm, peephole or gru', r.head);
-  if (typeof r.name !== 'string' || r.name.trim() === '' || r.name.length > 200) fail('name', '1–200 characters', r.name);
-  return {
-    datasetId: checkId(r.datasetId, 'datasetId'),
-    baseModelId: r.baseModelId as string,
-    epochs: r.epochs as number,
-    learningRate: r.learningRate as number,
-    frozenLayers: r.frozenLayers as number,
-    head: r.head as FineTuneRequest['head'],
-    name: (r.name as string).trim(),
-  };
+  const request = checkValue(FineTuneRequestSchema, value, 'fine-tune request');
+  checkId(request.datasetId, 'datasetId');
+  return request;
 }
 
 export interface FineTuneJobsOptions {

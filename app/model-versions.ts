@@ -102,7 +102,7 @@ export class ModelVersions {
   }
 
   /** The model folder as a zip: one top-level folder named after the model, with its files. */
-  export(id: string): Uint8Array {
+  async export(id: string): Promise<Uint8Array> {
     const model = this.find(id);
     const top = folderSlug(model.info.name);
     const entries: ZipEntry[] = [];
@@ -123,10 +123,10 @@ export class ModelVersions {
    * folder). The archive is checked entry by entry and the folder as a model before it appears;
    * the new folder never replaces an existing one.
    */
-  import(fileName: string, bytes: Uint8Array): ModelInfo {
+  async import(fileName: string, bytes: Uint8Array): Promise<ModelInfo> {
     let entries: ZipEntry[];
     try {
-      entries = readZip(bytes, { maxEntries: 1000, maxTotalBytes: 1024 * 1024 * 1024 });
+      entries = await readZip(bytes, { maxEntries: 1000, maxTotalBytes: 1024 * 1024 * 1024 });
     } catch (error) {
       const reason = error instanceof ZipError ? error.message : `unreadable (${(error as Error).message})`;
       throw new Error(`${fileName}: not a usable model archive: ${reason}`);

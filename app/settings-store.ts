@@ -3,35 +3,17 @@
  * gives the defaults (the damaged one is kept beside as settings.json.bad for inspection).
  */
 import { existsSync, readFileSync, renameSync } from 'node:fs';
-import type { DecodingSettings, Settings } from '../contract/contract.ts';
+import type { Settings } from '../contract/contract.ts';
+import { checkValue, SettingsSchema } from '../contract/schemas.ts';
 import { writeFileAtomic } from '../model/io/atomic.ts';
-
-export const MAX_BEAM = 128;
-export const MAX_VOCABULARY_LENGTH = 200_000;
 
 export function defaultSettings(activeModelId: string): Settings {
   return { activeModelId, decoding: { mode: 'open', customVocabulary: '', beam: 1 }, microphoneId: '' };
 }
 
-/** Checks a Settings value field by field; throws naming the first bad field and what came in. */
+/** Checks a Settings value with the contract's schema (the one main uses); only its fields are kept. */
 export function checkSettings(value: unknown): Settings {
-  const fail = (field: string, expected: string, got: unknown): never => {
-    throw new Error(`settings.${field}: expected ${expected}, got ${JSON.stringify(got)?.slice(0, 80) ?? typeof got}`);
-  };
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('', 'an object', value);
-  const s = value as Record<string, unknown>;
-  if (typeof s.activeModelId !== 'string' || s.activeModelId.length > 200) fail('activeModelId', 'a string of at most 200 characters', s.activeModelId);
-  if (typeof s.microphoneId !== 'string' || s.microphoneId.length > 500) fail('microphoneId', 'a string of at most 500 characters', s.microphoneId);
-  const d = s.decoding as Record<string, unknown> | null;
-  if (typeof d !== 'object' || d === null || Array.isArray(d)) fail('decoding', 'an object', d);
-  if (d!.mode !== 'open' && d!.mode !== 'digits' && d!.mode !== 'custom' && d!.mode !== 'commands') fail('decoding.mode', '"open", "digits", "custom" or "commands"', d!.mode);
-  if (typeof d!.customVocabulary !== 'string' || d!.customVocabulary.length > MAX_VOCABULARY_LENGTH) {
-    fail('decoding.customVocabulary', `a string of at most ${MAX_VOCABULARY_LENGTH} characters`, typeof d!.customVocabulary === 'string' ? `${d!.customVocabulary.length} characters` : d!.customVocabulary);
-  }
-  if (!Number.isInteger(d!.beam) || (d!.beam as number) < 1 || (d!.beam as number) > MAX_BEAM) fail('decoding.beam', `an integer from 1 to ${MAX_BEAM}`, d!.beam);
-  const decoding: DecodingSettings = { mode: d!.mode as DecodingSettings['mode'], customVocabulary: d!.customVocabulary as string, beam: d!.beam as number };
-  // Only the known fields are kept: nothing else from the renderer reaches the disk.
-  return { activeModelId: s.activeModelId as string, decoding, microphoneId: s.microphoneId as string };
+  return checkValue(SettingsSchema, value, 'settings');
 }
 
 export class SettingsStore {

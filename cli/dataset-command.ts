@@ -30,13 +30,10 @@ function filesUnder(root: string): { path: string; bytes: Uint8Array }[] {
   return out;
 }
 
-/** 16 kHz mono from any supported file, without tfjs. */
+/** 16 kHz mono from any supported file, through the same checks as transcription (no tfjs). */
 async function decodeTo16k(bytes: Uint8Array, name: string): Promise<Float32Array> {
-  const { decodeAudioBytes, resampleTo16k } = await import('../model/audio/load-audio.ts');
-  const decoded = await decodeAudioBytes(bytes, name);
-  const mono = new Float32Array(decoded.channels[0].length);
-  for (const channel of decoded.channels) for (let i = 0; i < mono.length; i++) mono[i] += channel[i] / decoded.channels.length;
-  return resampleTo16k(mono, decoded.sampleRate);
+  const { loadAudioBytes } = await import('../model/audio/load-audio.ts');
+  return (await loadAudioBytes(bytes, name)).samples;
 }
 
 export async function datasetCommand(argv: string[]): Promise<number> {

@@ -41,7 +41,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const { readManifest } = await import('../model/train/manifest.ts');
   const { normalizeTranscript } = await import('../model/text/alphabet.ts');
   const { Recognizer } = await import('../model/engine/recognizer.ts');
-  const { resolveDecoding } = await import('../model/engine/decode-settings.ts');
+  const { resolveDecoding } = await import('../model/ctc/decode-settings.ts');
   const { ErrorRateAccumulator } = await import('../model/eval/metrics.ts');
   if (!values.manifest?.length) throw new UsageError('--manifest FILE is required');
   const settings = decodingFromFlags(values, values['no-lm'] || values.vocabulary || values.lm || values.grammar ? undefined : bundledLm(values.json));

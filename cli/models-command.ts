@@ -38,13 +38,13 @@ export async function modelsCommand(argv: string[]): Promise<number> {
     case 'export': {
       if (rest.length !== 1) throw new UsageError('expected one model id to export');
       if (!values.out) throw new UsageError('--out FILE.zip is required');
-      writeFileSync(values.out, versions.export(rest[0]));
+      writeFileSync(values.out, await versions.export(rest[0]));
       process.stderr.write(`exported ${rest[0]} to ${values.out}\n`);
       return 0;
     }
     case 'import': {
       if (rest.length !== 1) throw new UsageError('expected one zip file to import');
-      const info = versions.import(rest[0], readFileSync(rest[0]));
+      const info = await versions.import(rest[0], readFileSync(rest[0]));
       if (values.json) printJson(info);
       else process.stdout.write(`imported "${info.name}" as ${info.id}\n`);
       return 0;

@@ -112,7 +112,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const { train } = await import('../model/train/train-loop.ts');
-  const { resolveDecoding } = await import('../model/engine/decode-settings.ts');
+  const { resolveDecoding } = await import('../model/ctc/decode-settings.ts');
   const { Alphabet } = await import('../model/text/alphabet.ts');
   if (!values.train?.length) throw new UsageError('--train FILE is required');
   const fineTune = values.from !== undefined;

@@ -40,7 +40,7 @@ export async function transcribeCommand(argv: string[]): Promise<number> {
   }
   // The engine (and tfjs) load only once the arguments are known to be good: --help stays instant.
   const { Recognizer } = await import('../model/engine/recognizer.ts');
-  const { resolveDecoding } = await import('../model/engine/decode-settings.ts');
+  const { resolveDecoding } = await import('../model/ctc/decode-settings.ts');
   if (positionals.length === 0) throw new UsageError('no audio files given');
   const format = choiceFlag(values.format, 'format', TRANSCRIPT_FORMATS, 'text');
   const settings = decodingFromFlags(values, values['no-lm'] || values.vocabulary || values.lm || values.grammar ? undefined : bundledLm());

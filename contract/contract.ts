@@ -1,35 +1,29 @@
 /**
  * THE contract between the renderer and the engine side: every request and event, typed once.
- * The preload exposes exactly `AppApi` (`const api = {…} satisfies AppApi`); main validates every
- * incoming message against `REQUEST_SCHEMAS` and checks its sender; the renderer only ever talks
- * to `window.api: AppApi`; browser e2e installs an `AppApi` bridge to the real engine.
+ * The preload exposes exactly `AppApi` (generated from the request table, requests.ts); main
+ * checks every incoming message's sender and validates it with the table's schemas (schemas.ts);
+ * the renderer only ever talks to `window.api: AppApi`; browser e2e installs an `AppApi` bridge
+ * to the real engine.
  *
- * No runtime imports: this file compiles in the Node program and the DOM program alike.
- * Binary audio crosses as Float32Array / ArrayBuffer (structured clone); JSON elsewhere.
+ * No runtime imports (the renderer bundles this file without zod): it compiles in the Node
+ * program and the DOM program alike. Binary audio crosses as Float32Array / ArrayBuffer
+ * (structured clone); JSON elsewhere.
  */
+import type { z } from 'zod';
+import type { DecodingModeSchema, DecodingSettingsSchema, ExportFormatSchema, FineTuneRequestSchema, SettingsSchema } from './schemas.ts';
 
+// The values the renderer supplies take their types from their schemas (schemas.ts): one
+// definition gives both the type and the runtime check. A type-only import: no zod at run time here.
 /**
  * Which decoder to use: 'open' = any words (the bundled general English LM when the app ships
  * one), 'digits', 'custom' = sequences of a word/phrase list, 'commands' = exactly one phrase of
  * the list per utterance, or nothing when unsure (with the phrase's confidence).
  */
-export type DecodingMode = 'open' | 'digits' | 'custom' | 'commands';
-
-export interface DecodingSettings {
-  mode: DecodingMode;
-  /** Word/phrase list, one per line (modes 'custom' and 'commands'). */
-  customVocabulary: string;
-  /** Beam width; 1 = greedy (open vocabulary only). */
-  beam: number;
-}
-
-export interface Settings {
-  /** Id of the active model (see ModelInfo.id). */
-  activeModelId: string;
-  decoding: DecodingSettings;
-  /** Preferred microphone (MediaDeviceInfo.deviceId), or '' for the default. */
-  microphoneId: string;
-}
+export type DecodingMode = z.output<typeof DecodingModeSchema>;
+export type DecodingSettings = z.output<typeof DecodingSettingsSchema>;
+export type Settings = z.output<typeof SettingsSchema>;
+export type ExportFormat = z.output<typeof ExportFormatSchema>;
+export type FineTuneRequest = z.output<typeof FineTuneRequestSchema>;
 
 export interface ModelInfo {
   id: string;
@@ -123,7 +117,6 @@ export interface StreamUpdateDTO {
   inspection: InspectionDTO;
 }
 
-export type ExportFormat = 'txt' | 'srt' | 'vtt' | 'json';
 
 /** Events pushed from the engine side. */
 export type AppEvent =
@@ -174,24 +167,6 @@ export interface ImportReport {
   imported: number;
   /** Every file not imported, with the reason (no transcript, unreadable audio, …). */
   skipped: { name: string; reason: string }[];
-}
-
-export interface FineTuneRequest {
-  datasetId: string;
-  /** Model to start from (a ModelInfo id). */
-  baseModelId: string;
-  /** 0 = the defaults (those of `cellscribe train --from`). */
-  epochs: number;
-  learningRate: number;
-  /** Keep the first N recurrent layers fixed. */
-  frozenLayers: number;
-  /**
-   * Replace the top recurrent layer by a fresh one of this kind and train it as a new head
-   * ('keep' = fine-tune the model as it is). Used to compare variants on the same data.
-   */
-  head: 'keep' | 'lstm' | 'peephole' | 'gru';
-  /** Name of the model version it produces. */
-  name: string;
 }
 
 export interface JobInfo {
@@ -294,47 +269,6 @@ export interface AppApi {
   onEvent(listener: (event: AppEvent) => void): () => void;
 }
 
-/** IPC channel names, `domain:verb`. One per AppApi request method; events use EVENT_CHANNEL. */
-export const CHANNELS = {
-  getStatus: 'engine:get-status',
-  getSettings: 'settings:get',
-  setSettings: 'settings:set',
-  listModels: 'models:list',
-  startRecording: 'record:start',
-  pushAudio: 'record:push',
-  stopRecording: 'record:stop',
-  transcribeFile: 'files:transcribe',
-  listTranscripts: 'library:list',
-  getAudio: 'library:get-audio',
-  inspectTranscript: 'library:inspect',
-  renameTranscript: 'library:rename',
-  deleteTranscript: 'library:delete',
-  restoreTranscript: 'library:restore',
-  exportTranscript: 'library:export',
-  listPromptSets: 'datasets:prompt-sets',
-  listDatasets: 'datasets:list',
-  createDataset: 'datasets:create',
-  getDataset: 'datasets:get',
-  renameDataset: 'datasets:rename',
-  deleteDataset: 'datasets:delete',
-  addDatasetRecording: 'datasets:add-recording',
-  deleteDatasetItem: 'datasets:delete-item',
-  getDatasetItemAudio: 'datasets:get-item-audio',
-  importDatasetFiles: 'datasets:import-files',
-  startFineTune: 'train:start',
-  cancelFineTune: 'train:cancel',
-  resumeFineTune: 'train:resume',
-  listJobs: 'train:list',
-  renameModel: 'models:rename',
-  deleteModel: 'models:delete',
-  exportModel: 'models:export',
-  importModel: 'models:import',
-  compareWithParent: 'models:compare',
-} as const satisfies Record<Exclude<keyof AppApi, 'onEvent'>, string>;
-
-export type RequestName = keyof typeof CHANNELS;
-export const EVENT_CHANNEL = 'app:event';
-
 /** Limits that validation enforces (an oversized message is rejected, never processed). */
 export const LIMITS = {
   /** One pushAudio chunk: at most 10 s of 16 kHz audio. */
@@ -352,46 +286,6 @@ export const LIMITS = {
   /** A prompt or transcript text. */
   maxTextLength: 2000,
   maxEpochs: 200,
+  /** File names and other free strings (a microphone's device id, the active model's id). */
+  maxStringLength: 1024,
 } as const;
-
-/**
- * Argument shapes per request, as data so that main can validate without trusting the
- * renderer: each entry lists the expected kinds of the positional arguments.
- */
-export type ArgKind = 'id' | 'string' | 'title' | 'query' | 'pcm' | 'bytes' | 'settings' | 'exportFormat' | 'fileList' | 'fineTuneRequest';
-export const REQUEST_SCHEMAS: Record<RequestName, readonly ArgKind[]> = {
-  getStatus: [],
-  getSettings: [],
-  setSettings: ['settings'],
-  listModels: [],
-  startRecording: [],
-  pushAudio: ['id', 'pcm'],
-  stopRecording: ['id'],
-  transcribeFile: ['id', 'string', 'bytes'],
-  listTranscripts: ['query'],
-  getAudio: ['id'],
-  inspectTranscript: ['id'],
-  renameTranscript: ['id', 'title'],
-  deleteTranscript: ['id'],
-  restoreTranscript: ['id'],
-  exportTranscript: ['id', 'exportFormat'],
-  listPromptSets: [],
-  listDatasets: [],
-  createDataset: ['title'],
-  getDataset: ['id'],
-  renameDataset: ['id', 'title'],
-  deleteDataset: ['id'],
-  addDatasetRecording: ['id', 'string', 'pcm'],
-  deleteDatasetItem: ['id', 'id'],
-  getDatasetItemAudio: ['id', 'id'],
-  importDatasetFiles: ['id', 'fileList'],
-  startFineTune: ['fineTuneRequest'],
-  cancelFineTune: ['id'],
-  resumeFineTune: ['id'],
-  listJobs: [],
-  renameModel: ['id', 'title'],
-  deleteModel: ['id'],
-  exportModel: ['id'],
-  importModel: ['string', 'bytes'],
-  compareWithParent: ['id', 'id'],
-};

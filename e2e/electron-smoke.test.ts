@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CHANNELS } from '../contract/contract.ts';
+import { CHANNELS } from '../contract/requests.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 

@@ -10,58 +10,16 @@
  * Float32Array payloads are transferred (not copied) in both directions.
  */
 
-/** What the user chose for decoding; resolved inside the engine (vocabulary trie, beam). */
-export interface EngineDecoding {
-  mode: 'open' | 'digits' | 'custom' | 'commands';
-  /** One word or phrase per line (modes 'custom' and 'commands'). */
-  customVocabulary: string;
-  /** Beam width; 1 = greedy for open vocabulary. */
-  beam: number;
-}
-
-/** One layer's internals over time, each [steps × units] row-major. */
-export interface EngineLayerTrace {
-  units: number;
-  cellState?: Float32Array;
-  hidden?: Float32Array;
-  inputGate?: Float32Array;
-  forgetGate?: Float32Array;
-  outputGate?: Float32Array;
-  candidate?: Float32Array;
-  resetGate?: Float32Array;
-  updateGate?: Float32Array;
-}
-
-/** Everything the timeline needs on one time axis (same shape as the contract's InspectionDTO). */
-export interface EngineInspection {
-  stepSeconds: number;
-  steps: number;
-  /** '' (blank) first, then the alphabet's characters. */
-  classes: string[];
-  /** [steps × classes.length] log-probabilities. */
-  logProbs: Float32Array;
-  /** Raw MFCC + deltas, [featureFrames × featureDim]. */
-  features: Float32Array;
-  featureFrames: number;
-  featureDim: number;
-  layers: EngineLayerTrace[];
-}
-
-export interface EngineWord {
-  word: string;
-  start: number;
-  end: number;
-  confidence: number;
-}
+import type { CommandChoiceDTO, DecodingSettings, EngineStatus, InspectionDTO, WordDTO } from '../../contract/contract.ts';
 
 export interface EngineTranscript {
   text: string;
-  words: EngineWord[];
+  words: WordDTO[];
   /** Commands mode: the chosen phrase, its confidence, and whether it was output. */
-  command?: { phrase: string; confidence: number; accepted: boolean };
+  command?: CommandChoiceDTO;
   durationSeconds: number;
   /** Present when inspection was asked for. */
-  inspection?: EngineInspection;
+  inspection?: InspectionDTO;
 }
 
 export interface EngineModelSummary {
@@ -73,17 +31,14 @@ export interface EngineModelSummary {
   stack: number;
 }
 
-export interface EngineStatusResult {
-  backend: 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu' | null;
-  /** Why each faster backend was not used. */
-  backendNotes: string[];
+export interface EngineStatusResult extends Pick<EngineStatus, 'backend' | 'backendNotes'> {
   model: EngineModelSummary | null;
 }
 
 export interface EngineStreamUpdate {
   partial: string;
   /** Only the steps (and feature frames) this push completed. */
-  inspection: EngineInspection;
+  inspection: InspectionDTO;
 }
 
 export interface DecodedAudioResult {
@@ -140,8 +95,8 @@ export interface EngineMethods {
   loadModel: { args: [dir: string]; result: EngineModelSummary };
   /** Decodes any supported file's bytes and resamples to 16 kHz mono (off the UI's thread). */
   decodeAudio: { args: [bytes: Uint8Array, name: string]; result: DecodedAudioResult };
-  transcribe: { args: [samples: Float32Array, decoding: EngineDecoding, inspect: boolean]; result: EngineTranscript };
-  streamStart: { args: [decoding: EngineDecoding, inspect: boolean]; result: { streamId: string } };
+  transcribe: { args: [samples: Float32Array, decoding: DecodingSettings, inspect: boolean]; result: EngineTranscript };
+  streamStart: { args: [decoding: DecodingSettings, inspect: boolean]; result: { streamId: string } };
   streamPush: { args: [streamId: string, samples: Float32Array]; result: EngineStreamUpdate };
   /** Ends the stream; its final transcript equals offline transcription of the same audio. */
   streamFinish: { args: [streamId: string]; result: EngineStreamUpdate & { transcript: EngineTranscript } };
@@ -151,14 +106,18 @@ export interface EngineMethods {
   /** Asks the running job to stop after a checkpoint (a 'finished' event with stoppedBy 'cancelled' follows). */
   trainCancel: { args: [jobId: string]; result: void };
   /** Transcribes audio files with the model in `modelDir` (not the active one) and scores them. */
-  evaluate: { args: [modelDir: string, items: { audioPath: string; text: string }[], decoding: EngineDecoding]; result: EngineEvaluation };
+  evaluate: { args: [modelDir: string, items: { audioPath: string; text: string }[], decoding: DecodingSettings]; result: EngineEvaluation };
 }
 
 export type EngineMethod = keyof EngineMethods;
-export const ENGINE_METHODS: readonly EngineMethod[] = [
-  'status', 'loadModel', 'decodeAudio', 'transcribe', 'streamStart', 'streamPush', 'streamFinish', 'streamCancel',
-  'trainStart', 'trainCancel', 'evaluate',
-];
+/** The method names, once: a Record, so the compiler insists on exactly the methods of EngineMethods. */
+const METHODS: Record<EngineMethod, true> = {
+  status: true, loadModel: true, decodeAudio: true, transcribe: true, streamStart: true, streamPush: true,
+  streamFinish: true, streamCancel: true, trainStart: true, trainCancel: true, evaluate: true,
+};
+export function isEngineMethod(name: unknown): name is EngineMethod {
+  return typeof name === 'string' && Object.hasOwn(METHODS, name);
+}
 
 export interface EngineRequest<M extends EngineMethod = EngineMethod> {
   id: number;

@@ -7,12 +7,13 @@ import { EngineHost, type HostState } from './engine-host.ts';
 import { loadAudioFile } from '../../model/audio/load-audio.ts';
 import { fsddAvailable, fsddPath } from '../../model/testing/fsdd-fixture.ts';
 import { Engine } from './engine.ts';
-import { collectTransferables, serializeError, type EngineDecoding } from './engine-protocol.ts';
+import type { DecodingSettings } from '../../contract/contract.ts';
+import { collectTransferables, serializeError } from './engine-protocol.ts';
 
 const DIGITS_MODEL = fileURLToPath(new URL('../../e2e/fixtures/digits-model', import.meta.url));
 const skip = fsddAvailable() && existsSync(join(DIGITS_MODEL, 'meta.json')) ? false : 'FSDD recordings or the digits model fixture are missing';
-const DIGITS: EngineDecoding = { mode: 'digits', customVocabulary: '', beam: 8 };
-const OPEN: EngineDecoding = { mode: 'open', customVocabulary: '', beam: 1 };
+const DIGITS: DecodingSettings = { mode: 'digits', customVocabulary: '', beam: 8 };
+const OPEN: DecodingSettings = { mode: 'open', customVocabulary: '', beam: 1 };
 
 test('protocol helpers: errors keep their message, transfer lists hold whole buffers only once', () => {
   assert.deepEqual(serializeError(new RangeError('too big')), { name: 'RangeError', message: 'too big' });

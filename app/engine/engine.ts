@@ -4,30 +4,27 @@
  * browser e2e) or through engine/worker.ts (Electron, one worker per process lifetime).
  */
 import type { Alphabet } from '../../model/text/alphabet.ts';
-import { vocabularyFromText } from '../../model/ctc/vocabulary.ts';
 import type { DecodeResult } from '../../model/ctc/types.ts';
-import { decodeAudioBytes, resampleTo16k, checkChannels } from '../../model/audio/load-audio.ts';
-import { StreamingFeatures } from '../../model/features/streaming-features.ts';
-import { extractFeatures } from '../../model/features/mfcc.ts';
+import { loadAudioBytes } from '../../model/audio/load-audio.ts';
+import type { FeatureMatrix } from '../../model/features/feature-matrix.ts';
 import { describeBackend, selectBackend, useWasmDir, type BackendInfo } from '../../model/engine/backend.ts';
-import { resolveDecoding, type ResolvedDecoding } from '../../model/engine/decode-settings.ts';
+import { resolveChoice, resolveDecoding, type ResolvedDecoding } from '../../model/ctc/decode-settings.ts';
 import { Recognizer, type LayerTraceData, type StreamingSession } from '../../model/engine/recognizer.ts';
 import { ErrorRateAccumulator } from '../../model/eval/metrics.ts';
 import { normalizeTranscript } from '../../model/text/alphabet.ts';
-import type {
-  DecodedAudioResult,
-  EngineDecoding,
-  EngineEvaluation,
-  EngineTrainConfig,
-  EngineTrainEvent,
-  EngineInspection,
-  EngineLayerTrace,
-  EngineMethod,
-  EngineMethods,
-  EngineModelSummary,
-  EngineStatusResult,
-  EngineStreamUpdate,
-  EngineTranscript,
+import type { DecodingSettings, InspectionDTO, LayerTraceDTO } from '../../contract/contract.ts';
+import {
+  isEngineMethod,
+  type DecodedAudioResult,
+  type EngineEvaluation,
+  type EngineTrainConfig,
+  type EngineTrainEvent,
+  type EngineMethod,
+  type EngineMethods,
+  type EngineModelSummary,
+  type EngineStatusResult,
+  type EngineStreamUpdate,
+  type EngineTranscript,
 } from './engine-protocol.ts';
 
 export interface EngineOptions {
@@ -44,7 +41,6 @@ export interface EngineOptions {
 
 interface OpenStream {
   session: StreamingSession;
-  features: StreamingFeatures;
   inspect: boolean;
 }
 
@@ -53,9 +49,6 @@ function commandOf(t: DecodeResult): Pick<EngineTranscript, 'command'> {
   if (!t.grammar) return {};
   return { command: { phrase: t.grammar.bestPhrase, confidence: t.grammar.confidence, accepted: !t.grammar.lowConfidence } };
 }
-
-/** Longest file accepted by decodeAudio, in seconds (matches loadAudioFile's default). */
-const MAX_FILE_SECONDS = 2 * 60 * 60;
 
 export class Engine {
   private backend: BackendInfo | undefined;
@@ -149,11 +142,11 @@ export class Engine {
     if (this.training?.jobId === jobId) this.training.controller.abort();
   }
 
-  async evaluate(modelDir: string, items: { audioPath: string; text: string }[], decoding: EngineDecoding): Promise<EngineEvaluation> {
+  async evaluate(modelDir: string, items: { audioPath: string; text: string }[], decoding: DecodingSettings): Promise<EngineEvaluation> {
     await this.ensureBackend();
     const recognizer = await Recognizer.load(modelDir);
     try {
-      const resolved = this.resolveFor(decoding, recognizer.model.alphabet);
+      const resolved = resolveChoice(decoding, recognizer.model.alphabet, this.options.generalLm);
       const accumulator = new ErrorRateAccumulator();
       const hypotheses: string[] = [];
       for (const item of items) {
@@ -165,14 +158,6 @@ export class Engine {
     } finally {
       recognizer.dispose();
     }
-  }
-
-  /** Decoder settings for another model's alphabet (uncached). */
-  private resolveFor(decoding: EngineDecoding, alphabet: Alphabet): ResolvedDecoding {
-    if (decoding.mode === 'digits') return resolveDecoding({ vocabulary: 'digits', beam: decoding.beam }, alphabet);
-    if (decoding.mode === 'custom') return { ...resolveDecoding({ beam: decoding.beam }, alphabet), vocabulary: vocabularyFromText(decoding.customVocabulary, alphabet) };
-    if (decoding.mode === 'commands') return resolveDecoding({ grammarPhrases: decoding.customVocabulary }, alphabet);
-    return this.openDecoding(decoding, alphabet);
   }
 
   /** Starts the tfjs backend once. */
@@ -213,76 +198,45 @@ export class Engine {
     return this.summary(next);
   }
 
+  /** Any supported file's bytes → 16 kHz mono, through the same path as the CLI (model/audio). */
   async decodeAudio(bytes: Uint8Array, name: string): Promise<DecodedAudioResult> {
-    const decoded = await decodeAudioBytes(bytes, name);
-    const seconds = decoded.channels[0].length / decoded.sampleRate;
-    if (seconds > MAX_FILE_SECONDS) throw new Error(`${name}: audio is ${seconds.toFixed(1)} s long, over the limit of ${MAX_FILE_SECONDS} s`);
-    const warnings = [...decoded.warnings, ...checkChannels(decoded.channels, name, decoded.sampleRate)];
-    const mono = mixToMono(decoded.channels);
-    const resampled = await resampleTo16k(mono, decoded.sampleRate);
-    for (let i = 0; i < resampled.length; i++) resampled[i] = Math.max(-1, Math.min(1, resampled[i]));
-    return { samples: resampled, durationSeconds: resampled.length / 16000, warnings };
+    const audio = await loadAudioBytes(bytes, name);
+    return { samples: audio.samples, durationSeconds: audio.durationSeconds, warnings: audio.warnings };
   }
 
   /** Resolves (and caches) the decoder settings for the loaded model. */
-  private resolve(decoding: EngineDecoding, alphabet: Alphabet): ResolvedDecoding {
+  private resolve(decoding: DecodingSettings, alphabet: Alphabet): ResolvedDecoding {
     const key = JSON.stringify([decoding.mode, decoding.beam, decoding.mode === 'custom' || decoding.mode === 'commands' ? decoding.customVocabulary : '']);
     const cached = this.decodings.get(key);
     if (cached) return cached;
-    let resolved: ResolvedDecoding;
-    if (decoding.mode === 'digits') resolved = resolveDecoding({ vocabulary: 'digits', beam: decoding.beam }, alphabet);
-    else if (decoding.mode === 'custom') resolved = { ...resolveDecoding({ beam: decoding.beam }, alphabet), vocabulary: vocabularyFromText(decoding.customVocabulary, alphabet) };
-    else if (decoding.mode === 'commands') resolved = resolveDecoding({ grammarPhrases: decoding.customVocabulary }, alphabet);
-    else if (decoding.mode === 'open') resolved = this.openDecoding(decoding, alphabet);
-    else throw new Error(`decoding mode must be open, digits, custom or commands, got ${JSON.stringify((decoding as { mode: unknown }).mode)}`);
+    const resolved = resolveChoice(decoding, alphabet, this.options.generalLm);
     this.decodings.set(key, resolved);
     return resolved;
-  }
-
-  /**
-   * Open vocabulary: the general LM when the engine has one (its lexicon beam search needs a
-   * beam, so a greedy setting of 1 becomes the LM's own), else plain CTC with the chosen beam.
-   */
-  private openDecoding(decoding: EngineDecoding, alphabet: Alphabet): ResolvedDecoding {
-    if (!this.options.generalLm) return resolveDecoding({ beam: decoding.beam }, alphabet);
-    return resolveDecoding({ generalLm: this.options.generalLm, beam: decoding.beam > 1 ? decoding.beam : undefined }, alphabet);
   }
 
   private classes(r: Recognizer): string[] {
     return ['', ...r.model.alphabet.chars];
   }
 
-  private layers(r: Recognizer, traces: LayerTraceData[] | undefined): EngineLayerTrace[] {
+  private layers(r: Recognizer, traces: LayerTraceData[] | undefined): LayerTraceDTO[] {
     return (traces ?? []).map((trace) => ({ units: r.model.config.units, ...trace }));
   }
 
-  async transcribe(samples: Float32Array, decoding: EngineDecoding, inspect: boolean): Promise<EngineTranscript> {
+  async transcribe(samples: Float32Array, decoding: DecodingSettings, inspect: boolean): Promise<EngineTranscript> {
     const r = this.requireRecognizer();
     const t = r.transcribeSamples(samples, this.resolve(decoding, r.model.alphabet), { inspect });
     const transcript: EngineTranscript = { text: t.text, words: t.words, durationSeconds: t.durationSeconds, ...commandOf(t) };
-    if (inspect) {
-      const features = extractFeatures(samples, r.model.features); // [frames × dim], raw (unnormalised)
-      transcript.inspection = {
-        stepSeconds: t.stepSeconds,
-        steps: t.steps,
-        classes: this.classes(r),
-        logProbs: t.logProbs,
-        features: features.data,
-        featureFrames: features.frames,
-        featureDim: features.dim,
-        layers: this.layers(r, t.traces),
-      };
-    }
+    // The recognizer hands back the raw features it computed: no second MFCC pass.
+    if (inspect && t.features) transcript.inspection = this.inspection(r, { steps: t.steps, logProbs: t.logProbs, traces: t.traces }, t.features);
     return transcript;
   }
 
-  async streamStart(decoding: EngineDecoding, inspect: boolean): Promise<{ streamId: string }> {
+  async streamStart(decoding: DecodingSettings, inspect: boolean): Promise<{ streamId: string }> {
     const r = this.requireRecognizer();
     const session = r.startStream(this.resolve(decoding, r.model.alphabet), { inspect });
     this.streamCounter += 1;
     const streamId = `s${this.streamCounter}`;
-    // A second extractor yields the raw feature frames for the timeline (the session keeps only normalised ones).
-    this.streams.set(streamId, { session, features: new StreamingFeatures(r.model.features), inspect });
+    this.streams.set(streamId, { session, inspect });
     return { streamId };
   }
 
@@ -292,12 +246,13 @@ export class Engine {
     return stream;
   }
 
-  private streamInspection(r: Recognizer, update: { steps: number; logProbs: Float32Array; traces?: LayerTraceData[] }, features: { data: Float32Array; frames: number; dim: number }): EngineInspection {
+  /** The timeline's data for some steps (all of an offline run, or what one push completed). */
+  private inspection(r: Recognizer, update: { steps: number; logProbs: Float32Array; traces?: LayerTraceData[] }, features: FeatureMatrix): InspectionDTO {
     return {
       stepSeconds: r.model.stepSeconds,
       steps: update.steps,
       classes: this.classes(r),
-      // A copy: the session keeps its own for the final decode, and the worker transfers (detaches) results.
+      // A copy: a stream keeps its own for the final decode, and the worker transfers (detaches) results.
       logProbs: update.logProbs.slice(),
       features: features.data,
       featureFrames: features.frames,
@@ -310,8 +265,7 @@ export class Engine {
     const r = this.requireRecognizer();
     const stream = this.openStream(streamId);
     const update = stream.session.push(samples);
-    const features = stream.features.push(samples);
-    return { partial: update.partial, inspection: this.streamInspection(r, update, features) };
+    return { partial: update.partial, inspection: this.inspection(r, update, update.features) };
   }
 
   async streamFinish(streamId: string): Promise<EngineStreamUpdate & { transcript: EngineTranscript }> {
@@ -319,11 +273,10 @@ export class Engine {
     const stream = this.openStream(streamId);
     this.streams.delete(streamId);
     const update = stream.session.finish();
-    const features = stream.features.flush();
     const t = update.result;
     return {
       partial: t.text,
-      inspection: this.streamInspection(r, update, features),
+      inspection: this.inspection(r, update, update.features),
       transcript: { text: t.text, words: t.words, durationSeconds: t.durationSeconds, ...commandOf(t) },
     };
   }
@@ -359,18 +312,4 @@ export class Engine {
     this.recognizer?.dispose();
     this.recognizer = undefined;
   }
-}
-
-const METHOD_NAMES = new Set<string>(['status', 'loadModel', 'decodeAudio', 'transcribe', 'streamStart', 'streamPush', 'streamFinish', 'streamCancel', 'trainStart', 'trainCancel', 'evaluate']);
-function isEngineMethod(name: string): name is EngineMethod {
-  return METHOD_NAMES.has(name);
-}
-
-/** Mean of the channels: every channel weighs the same. */
-function mixToMono(channels: Float32Array[]): Float32Array {
-  if (channels.length === 1) return channels[0];
-  const mono = new Float32Array(channels[0].length);
-  for (const channel of channels) for (let i = 0; i < mono.length; i++) mono[i] += channel[i];
-  for (let i = 0; i < mono.length; i++) mono[i] /= channels.length;
-  return mono;
 }

@@ -5,7 +5,8 @@
  * travel as tagged base64 strings, converted back on each side.
  */
 import type { Page } from 'playwright-core';
-import { CHANNELS, type AppEvent } from '../../contract/contract.ts';
+import type { AppEvent } from '../../contract/contract.ts';
+import { CHANNELS } from '../../contract/requests.ts';
 
 /** The backend surface the bridge needs (createAppBackend's result satisfies it). */
 export interface BridgedBackend {

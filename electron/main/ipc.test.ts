@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CHANNELS, EVENT_CHANNEL, type AppEvent } from '../../contract/contract.ts';
+import type { AppEvent } from '../../contract/contract.ts';
+import { CHANNELS, EVENT_CHANNEL } from '../../contract/requests.ts';
 import { forwardEvents, registerIpc, type IpcMainLike, type InvokeEventLike, type RequestHandlers } from './ipc.ts';
 
 const PAGE = 'file:///app/out/renderer/index.html';

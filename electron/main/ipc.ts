@@ -1,10 +1,13 @@
 /**
  * One ipcMain.handle per contract channel. Each handler first checks the sender (the app's own
- * window, showing the app's page), then the arguments (validate.ts); only then does it call the
+ * window, showing the app's page, validate.ts), then the arguments (the request table's schemas,
+ * contract/requests.ts); only then does it call the
  * app backend. Structural types keep it testable without Electron.
  */
-import { CHANNELS, EVENT_CHANNEL, type AppEvent, type RequestName } from '../../contract/contract.ts';
-import { IpcValidationError, senderProblem, validateRequest, type TrustedOrigin } from './validate.ts';
+import type { AppEvent } from '../../contract/contract.ts';
+import { CHANNELS, EVENT_CHANNEL, validateRequest, type RequestName } from '../../contract/requests.ts';
+import { IpcValidationError } from '../../contract/schemas.ts';
+import { senderProblem, type TrustedOrigin } from './validate.ts';
 
 /** The parts of Electron's IpcMainInvokeEvent we read. */
 export interface InvokeEventLike {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CHANNELS, EVENT_CHANNEL, type AppEvent } from '../../contract/contract.ts';
+import type { AppEvent } from '../../contract/contract.ts';
+import { CHANNELS, EVENT_CHANNEL } from '../../contract/requests.ts';
 import { createApi, type IpcRendererLike } from './api.ts';
 
 test('the API has exactly the contract keys, invokes its channel with the arguments, and onEvent unsubscribes', async () => {

@@ -5,7 +5,7 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
-import { AudioError, loadAudioFile, resampleTo16k } from './load-audio.ts';
+import { AudioError, loadAudioBytes, loadAudioFile, resampleTo16k } from './load-audio.ts';
 import { decodeWavBytes, encodeWav } from './wav.ts';
 import { FIXTURES, maxAbsDiff, referenceStereo } from './test-helpers.ts';
 
@@ -151,4 +151,24 @@ test('a huge WAV is refused from its header with the default 2-hour limit, witho
   closeSync(fd);
   truncateSync(path, 44 + dataBytes);
   await rejectsWith(path, /^audio is 15625\.0 s long \(from the WAV header\), over the limit of 7200 s \(maxSeconds\)/);
+});
+
+test('bytes in memory take the same path as files: same samples and warnings, same checks and limits', async () => {
+  for (const file of ['flac_s16_stereo.flac', 'pcm_s16_stereo.wav', 'vorbis_16k_mono.ogg']) {
+    const fromFile = await loadAudioFile(FIXTURES + file);
+    const fromBytes = await loadAudioBytes(readFileSync(FIXTURES + file), file);
+    assert.deepEqual(fromBytes.samples, fromFile.samples, file);
+    assert.equal(fromBytes.sourceChannels, fromFile.sourceChannels);
+  }
+  // The clamp and the channel check (a float WAV over full scale).
+  const hot = encodeWav([new Float32Array(1600).fill(0.5).map((v, i) => (i === 100 ? 3 : v))], 16000, 32, { float: true });
+  const hotAudio = await loadAudioBytes(hot, 'hot.wav');
+  assert.ok(hotAudio.warnings.some((w) => /hot\.wav: .*peak 3\.000\); clamped/.test(w)), hotAudio.warnings.join('\n'));
+  assert.equal(Math.max(...hotAudio.samples), 1);
+  // The length limit, and errors that name the file.
+  await assert.rejects(loadAudioBytes(readFileSync(FIXTURES + 'flac_s16_stereo.flac'), 'take.flac', { maxSeconds: 0.1 }), (e: unknown) => e instanceof AudioError && /take\.flac.*over the limit of 0\.1 s/.test((e as Error).message));
+  await assert.rejects(loadAudioBytes(new Uint8Array(0), 'empty.wav'), /empty\.wav.*empty/);
+  const nan = new Float32Array(1600);
+  nan[5] = Number.NaN;
+  await assert.rejects(loadAudioBytes(encodeWav([nan], 16000, 32, { float: true }), 'nan.wav'), /nan\.wav.*NaN/);
 });

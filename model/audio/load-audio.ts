@@ -1,6 +1,7 @@
 /**
- * The one entry point from a file on disk to what the feature extractor wants: mono, 16 kHz,
- * float samples in [-1, 1], plus warnings for the user.
+ * The one path from a file (on disk: loadAudioFile; in memory: loadAudioBytes) to what the
+ * feature extractor wants: mono, 16 kHz, float samples in [-1, 1], plus warnings for the user.
+ * The CLI, the app's engine and dataset import all come through here.
  *
  * Order: sniff the first bytes -> check the length limit from headers (before reading the
  * samples, so a huge file costs nothing) -> read and decode -> validate (validate.ts) -> mix
@@ -133,17 +134,33 @@ export async function loadAudioFile(path: string, opts: LoadOptions = {}): Promi
     closeSync(fd);
   }
 
+  return toModelAudio(decoded, path, maxSeconds, opts.quality);
+}
+
+/**
+ * Loads audio from bytes already in memory (an imported file, a dataset file): the same checks,
+ * mixing, resampling and clamping as loadAudioFile. `name` names the file in errors and warnings.
+ */
+export async function loadAudioBytes(bytes: Uint8Array, name: string, opts: LoadOptions = {}): Promise<LoadedAudio> {
+  const maxSeconds = opts.maxSeconds ?? DEFAULT_MAX_SECONDS;
+  if (!(maxSeconds > 0)) throw new RangeError(`loadAudioBytes: expected maxSeconds > 0, got ${maxSeconds}`);
+  if (bytes.length === 0) throw new AudioError(name, 'file is empty (0 bytes)');
+  return toModelAudio(await decodeAudioBytes(bytes, name), name, maxSeconds, opts.quality);
+}
+
+/** Decoded channels → what the model takes: checked, length-limited, mono, 16 kHz, in [-1, 1]. */
+async function toModelAudio(decoded: { channels: Float32Array[]; sampleRate: number; warnings: string[] }, name: string, maxSeconds: number, quality?: ResampleQuality): Promise<LoadedAudio> {
   const { channels, sampleRate } = decoded;
-  const warnings = [...decoded.warnings, ...checkChannels(channels, path, sampleRate)];
+  const warnings = [...decoded.warnings, ...checkChannels(channels, name, sampleRate)];
   const sourceSeconds = channels[0].length / sampleRate;
-  if (sourceSeconds > maxSeconds) throw tooLong(path, sourceSeconds, maxSeconds, 'decoded');
+  if (sourceSeconds > maxSeconds) throw tooLong(name, sourceSeconds, maxSeconds, 'decoded');
 
   let samples: Float32Array;
   try {
-    samples = await resampleTo16k(mixToMono(channels), sampleRate, opts.quality);
+    samples = await resampleTo16k(mixToMono(channels), sampleRate, quality);
   } catch (error) {
     // A rate the converter cannot take is a property of this file: say which file.
-    throw new AudioError(path, error instanceof Error ? error.message.replace(/^resample: /, '') : `cannot resample from ${sampleRate} Hz (${String(error)})`);
+    throw new AudioError(name, error instanceof Error ? error.message.replace(/^resample: /, '') : `cannot resample from ${sampleRate} Hz (${String(error)})`);
   }
   // Clamp: float sources may exceed full scale, and the sinc filter overshoots near clipped edges.
   for (let i = 0; i < samples.length; i++) {

@@ -85,17 +85,6 @@ export function soxEffects(chain: AugmentChain): string[] {
   return effects;
 }
 
-/** One-line summary for logs: "speed=1.1 pitch=-120 reverb=40/50/70 noise=pink@17.5dB tel peak=-6.2". */
-export function describeChain(chain: AugmentChain): string {
-  const parts = [`speed=${chain.speed}`];
-  if (chain.pitchCents !== undefined) parts.push(`pitch=${chain.pitchCents}`);
-  if (chain.reverb) parts.push(`reverb=${chain.reverb.reverberance}/${chain.reverb.hfDamping}/${chain.reverb.roomScale}`);
-  if (chain.noise) parts.push(`noise=${chain.noise.colour}@${chain.noise.snrDb}dB`);
-  if (chain.telephone) parts.push('tel');
-  parts.push(`pad=${chain.padStart}/${chain.padEnd}`, `peak=${chain.peakDb}`);
-  return parts.join(' ');
-}
-
 /**
  * RMS of the speech in `samples`: over 20 ms frames whose energy is within 35 dB of the loudest
  * frame, so the padding and pauses do not dilute it (which would make the real SNR lower than

@@ -1,7 +1,5 @@
 /** Best-path decoding: the most likely class per frame, repeats merged, blanks dropped. */
-import { Alphabet, BLANK } from '../text/alphabet.ts';
-import { alignWords } from './alignment.ts';
-import type { DecodeResult } from './types.ts';
+import { BLANK } from '../text/alphabet.ts';
 
 /** Class ids of the best path after collapsing repeats and removing blanks. */
 export function greedyLabels(logProbs: ArrayLike<number>, frames: number, classes: number): number[] {
@@ -14,10 +12,4 @@ export function greedyLabels(logProbs: ArrayLike<number>, frames: number, classe
     previous = best;
   }
   return labels;
-}
-
-/** Greedy CTC decoding of [frames × alphabet.size] log-probabilities. */
-export function greedyDecode(logProbs: ArrayLike<number>, frames: number, alphabet: Alphabet,
-                             frameSeconds: number): DecodeResult {
-  return alignWords(logProbs, frames, alphabet, greedyLabels(logProbs, frames, alphabet.size), frameSeconds);
 }

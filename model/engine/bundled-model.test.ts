@@ -4,7 +4,7 @@ import { existsSync, statSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { selectBackend } from './backend.ts';
-import { resolveDecoding } from './decode-settings.ts';
+import { resolveDecoding } from '../ctc/decode-settings.ts';
 import { Recognizer } from './recognizer.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));

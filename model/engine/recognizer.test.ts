@@ -9,8 +9,9 @@ import { MODEL_FORMAT, MODEL_FORMAT_VERSION, writeModelFolder } from '../io/mode
 import { AcousticModel } from '../nn/acoustic-model.ts';
 import { fsddAvailable, fsddPath } from '../testing/fsdd-fixture.ts';
 import { selectBackend } from './backend.ts';
-import { resolveDecoding } from './decode-settings.ts';
+import { resolveDecoding } from '../ctc/decode-settings.ts';
 import { Recognizer } from './recognizer.ts';
+import { extractFeatures } from '../features/mfcc.ts';
 
 await selectBackend('wasm');
 const skip = fsddAvailable() ? false : 'FSDD recordings not found in ../shared/data/fsdd';
@@ -39,15 +40,20 @@ test('streaming in uneven chunks gives the same log-probabilities and text as of
     const session = recognizer.startStream(decoding);
     const sizes = [1, 159, 160, 1000, 37, 4096, 333];
     let stepsSeen = 0;
+    const streamedFeatures: Float32Array[] = [];
     for (let offset = 0, i = 0; offset < audio.samples.length; i++) {
       const size = sizes[i % sizes.length];
       const update = session.push(audio.samples.subarray(offset, offset + size));
       assert.equal(update.firstStep, stepsSeen);
+      streamedFeatures.push(update.features.data);
       stepsSeen += update.steps;
       offset += size;
     }
-    const { result } = session.finish();
+    const { result, features: last } = session.finish();
     assert.equal(result.steps, offline.steps, `${arch}: steps`);
+    // The raw frames each push returns, joined, are the whole utterance's features.
+    const expected = extractFeatures(audio.samples, recognizer.model.features).data;
+    assert.deepEqual(Float32Array.from([...streamedFeatures, last.data].flatMap((part) => [...part])), expected, `${arch}: streamed features`);
     let maxDiff = 0;
     for (let i = 0; i < offline.logProbs.length; i++) maxDiff = Math.max(maxDiff, Math.abs(result.logProbs[i] - offline.logProbs[i]));
     assert.ok(maxDiff < 1e-4, `${arch}: log-probabilities differ by ${maxDiff}`);
@@ -62,6 +68,10 @@ test('inspection returns every gate and state with the shape [steps × units]', 
   const recognizer = await Recognizer.load(await savedModel('lstm', 3));
   const t = recognizer.transcribeSamples(audio.samples, {}, { inspect: true });
   assert.equal(t.traces?.length, 2);
+  // The raw (unnormalised) features it ran on come back, equal to an extraction of their own.
+  const features = extractFeatures(audio.samples, recognizer.model.features);
+  assert.deepEqual(t.features, features);
+  assert.equal(recognizer.transcribeSamples(audio.samples, {}).features, undefined, 'only when inspecting');
   for (const layer of t.traces ?? []) {
     for (const name of ['cellState', 'hidden', 'inputGate', 'forgetGate', 'outputGate', 'candidate'] as const) {
       assert.equal(layer[name]?.length, t.steps * 16, name);

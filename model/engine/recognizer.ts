@@ -11,8 +11,9 @@ import { BeamSearch } from '../ctc/prefix-beam.ts';
 import { alignWords } from '../ctc/alignment.ts';
 import { loadAudioFile } from '../audio/load-audio.ts';
 import { StreamingFeatures } from '../features/streaming-features.ts';
-import { pcmToFeatures } from './frontend.ts';
-import { decodeOptions, type ResolvedDecoding } from './decode-settings.ts';
+import { pcmToFeatures } from '../features/frontend.ts';
+import { decodeOptions, type ResolvedDecoding } from '../ctc/decode-settings.ts';
+import type { FeatureMatrix } from '../features/feature-matrix.ts';
 
 /** One layer's internals over time, as plain arrays: each [steps × units], row-major. */
 export type LayerTraceData = Partial<Record<keyof LayerTrace, Float32Array>>;
@@ -26,6 +27,8 @@ export interface Transcription extends DecodeResult {
   logProbs: Float32Array;
   /** Per-layer internals, when asked for. */
   traces?: LayerTraceData[];
+  /** The raw (unnormalised) MFCC + delta frames the network saw, when inspection was asked for. */
+  features?: FeatureMatrix;
   durationSeconds: number;
   /** Wall-clock seconds spent, and their ratio to the audio's duration. */
   processingSeconds: number;
@@ -99,7 +102,9 @@ export class Recognizer {
   /** Offline transcription of 16 kHz mono PCM. */
   transcribeSamples(samples: Float32Array, decoding: ResolvedDecoding, opts: { inspect?: boolean } = {}): Transcription {
     const started = performance.now();
-    const features = pcmToFeatures(samples, this.model.features);
+    const features = pcmToFeatures(samples, this.model.features); // [frames × dim], raw
+    // Normalising works in place: inspection keeps a copy of the raw frames for the MFCC image.
+    const raw = opts.inspect ? { ...features, data: features.data.slice() } : undefined;
     const run = this.runFeatures(features.data, features.frames, opts.inspect ?? false);
     const logProbs = run.logProbs.dataSync() as Float32Array; // [steps × classes]
     const traces = traceToData(run.traces);
@@ -115,6 +120,7 @@ export class Recognizer {
       classes: this.model.classes,
       logProbs,
       traces,
+      features: raw,
       durationSeconds,
       processingSeconds,
       rtf: processingSeconds / Math.max(durationSeconds, 1e-9),
@@ -167,6 +173,8 @@ export interface StreamUpdate {
   /** Their log-probabilities, [steps × classes], and internals when inspecting. */
   logProbs: Float32Array;
   traces?: LayerTraceData[];
+  /** The raw (unnormalised) feature frames this push completed, [frames × dim]. */
+  features: FeatureMatrix;
 }
 
 /**
@@ -200,14 +208,14 @@ export class StreamingSession {
   push(pcm: Float32Array): StreamUpdate {
     if (this.finished) throw new Error('this streaming session has finished');
     this.samplesSeen += pcm.length;
-    return this.consume(this.features.push(pcm).data, false);
+    return this.consume(this.features.push(pcm), false);
   }
 
   /** Ends the utterance: flushes the extractor, runs the last (padded) group, decodes fully. */
   finish(): StreamUpdate & { result: Transcription } {
     if (this.finished) throw new Error('this streaming session has finished');
     const started = performance.now();
-    const update = this.consume(this.features.flush().data, true);
+    const update = this.consume(this.features.flush(), true);
     this.finished = true;
     const logProbs = concatFloat32(this.logProbParts);
     const model = this.recognizer.model;
@@ -236,10 +244,11 @@ export class StreamingSession {
     };
   }
 
-  private consume(rawFrames: Float32Array, final: boolean): StreamUpdate {
+  private consume(raw: FeatureMatrix, final: boolean): StreamUpdate {
     const model = this.recognizer.model;
     const dim = model.inputDim;
-    if (rawFrames.length > 0) this.pendingFrames.push(model.normaliseInPlace(rawFrames.slice()));
+    // A normalised copy goes to the network; the raw frames are returned for inspection.
+    if (raw.data.length > 0) this.pendingFrames.push(model.normaliseInPlace(raw.data.slice()));
     const pending = concatFloat32(this.pendingFrames);
     const pendingCount = pending.length / dim;
     const k = model.config.stack;
@@ -262,7 +271,7 @@ export class StreamingSession {
     const partial = this.search
       ? model.alphabet.decode(this.search.best()).replace(/ +/g, ' ').trim()
       : this.recognizer.decodeLogProbs(concatFloat32(this.logProbParts), {}).text;
-    return { partial, firstStep, steps: this.stepsDone - firstStep, logProbs, traces };
+    return { partial, firstStep, steps: this.stepsDone - firstStep, logProbs, traces, features: raw };
   }
 
   private disposeStates(): void {

@@ -142,5 +142,3 @@ export function extractFeatures(pcm: Float32Array, cfg: FeatureConfig = DEFAULT_
   return features;
 }
 
-/** Alias of extractFeatures (the name model/engine/frontend.ts imports). */
-export const computeFeatures = extractFeatures;

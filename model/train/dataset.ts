@@ -4,7 +4,7 @@
  */
 import type { FeatureConfig } from '../config.ts';
 import { featureDim } from '../config.ts';
-import { audioFileToFeatures } from '../engine/frontend.ts';
+import { audioFileToFeatures } from '../features/frontend.ts';
 import { normalizeTranscript, type Alphabet } from '../text/alphabet.ts';
 import { FeatureStatsAccumulator } from '../features/normalisation.ts';
 import type { Normalisation } from '../io/model-store.ts';

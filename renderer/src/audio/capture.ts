@@ -39,6 +39,8 @@ export async function startCapture(deviceId: string, handlers: CaptureHandlers):
   // worklet is connected is lost.
   const context = new AudioContext({ sampleRate: 16_000 });
   try {
+    // The browser resamples the microphone to the context's rate; the engine takes 16 kHz only.
+    if (context.sampleRate !== 16_000) throw new Error(`the audio system opened at ${context.sampleRate} Hz instead of 16000 Hz; recording needs 16 kHz`);
     await context.audioWorklet.addModule(new URL('./capture-worklet.js', document.baseURI).href);
     const node = new AudioWorkletNode(context, 'cellscribe-capture', {
       numberOfInputs: 1,

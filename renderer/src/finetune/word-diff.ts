@@ -1,9 +1,11 @@
 /**
- * Word-level differences between two transcripts, for the before/after view: the longest common
- * subsequence of words is kept, everything else is marked as changed on its own side. LCS (not
- * edit distance) because the question the view answers is "which words are different", and the
- * LCS alignment never marks a word as changed when it also appears, in order, on the other side.
+ * Word-level differences between two transcripts, for the before/after view: jsdiff's Myers diff
+ * over the word arrays keeps a longest common subsequence of words, and everything else is marked
+ * as changed on its own side. A common subsequence (not edit distance) because the question the
+ * view answers is "which words are different": a word that also appears, in order, on the other
+ * side is never marked.
  */
+import { diffArrays } from 'diff';
 
 /** One word of a transcript and whether it differs from the other side. */
 export interface DiffToken {
@@ -27,49 +29,13 @@ export function words(text: string): string[] {
 
 /** Aligns `leftText` with `rightText` word by word (case-sensitive, whitespace-insensitive). */
 export function diffWords(leftText: string, rightText: string): WordDiff {
-  const left = words(leftText);
-  const right = words(rightText);
-  // lengths[i][j] = LCS of left[i..] and right[j..], one flat row-major table.
-  const width = right.length + 1;
-  const lengths = new Uint32Array((left.length + 1) * width);
-  for (let i = left.length - 1; i >= 0; i--) {
-    for (let j = right.length - 1; j >= 0; j--) {
-      lengths[i * width + j] = left[i] === right[j]
-        ? lengths[(i + 1) * width + j + 1] + 1
-        : Math.max(lengths[(i + 1) * width + j], lengths[i * width + j + 1]);
-    }
+  const left: DiffToken[] = [];
+  const right: DiffToken[] = [];
+  let common = 0;
+  for (const part of diffArrays(words(leftText), words(rightText))) {
+    if (!part.added) left.push(...part.value.map((word) => ({ word, changed: part.removed })));
+    if (!part.removed) right.push(...part.value.map((word) => ({ word, changed: part.added })));
+    if (!part.added && !part.removed) common += part.value.length;
   }
-  const leftTokens: DiffToken[] = left.map((word) => ({ word, changed: true }));
-  const rightTokens: DiffToken[] = right.map((word) => ({ word, changed: true }));
-  let i = 0;
-  let j = 0;
-  while (i < left.length && j < right.length) {
-    if (left[i] === right[j]) {
-      leftTokens[i].changed = false;
-      rightTokens[j].changed = false;
-      i++;
-      j++;
-    } else if (lengths[(i + 1) * width + j] >= lengths[i * width + j + 1]) {
-      i++;
-    } else {
-      j++;
-    }
-  }
-  return { left: leftTokens, right: rightTokens, common: lengths[0] };
-}
-
-/** Word error rate of `hypothesis` against `reference` by Levenshtein distance over words. */
-export function wordErrorRate(reference: string, hypothesis: string): number {
-  const ref = words(reference);
-  const hyp = words(hypothesis);
-  if (ref.length === 0) return hyp.length === 0 ? 0 : 1;
-  let previous = Array.from({ length: hyp.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= ref.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= hyp.length; j++) {
-      row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (ref[i - 1] === hyp[j - 1] ? 0 : 1));
-    }
-    previous = row;
-  }
-  return previous[hyp.length] / ref.length;
+  return { left, right, common };
 }

@@ -12,8 +12,9 @@ import type { Alphabet } from '../text/alphabet.ts';
 import {
   loadGrammar, loadLanguageModel, loadVocabulary, Vocabulary, grammarFromText,
   type DecodeOptions, type Grammar, type LanguageModel,
-} from '../ctc/decode.ts';
-import { NgramLm } from '../ctc/ngram-lm.ts';
+} from './decode.ts';
+import { NgramLm } from './ngram-lm.ts';
+import { vocabularyFromText } from './vocabulary.ts';
 
 /**
  * The bundled general LM and its decoding weights (natural-log LM scores). Chosen on the "tune"
@@ -114,6 +115,35 @@ export function resolveDecoding(settings: DecodeSettings, alphabet: Alphabet): R
     };
   }
   return weights;
+}
+
+/** A decoding choice as the app's settings hold it: a mode, the user's phrase list, a beam width. */
+export interface DecodingChoice {
+  mode: 'open' | 'digits' | 'custom' | 'commands';
+  /** One word or phrase per line (modes 'custom' and 'commands'). */
+  customVocabulary: string;
+  beam: number;
+}
+
+/**
+ * Resolves an app decoding choice for a model's alphabet: the digits list, the user's words, one
+ * phrase of the user's list (commands), or open vocabulary, with the general LM when `generalLm`
+ * names one (its lexicon beam search needs a beam, so a greedy setting of 1 becomes the LM's own).
+ */
+export function resolveChoice(choice: DecodingChoice, alphabet: Alphabet, generalLm?: string): ResolvedDecoding {
+  switch (choice.mode) {
+    case 'digits':
+      return resolveDecoding({ vocabulary: 'digits', beam: choice.beam }, alphabet);
+    case 'custom':
+      return { ...resolveDecoding({ beam: choice.beam }, alphabet), vocabulary: vocabularyFromText(choice.customVocabulary, alphabet) };
+    case 'commands':
+      return resolveDecoding({ grammarPhrases: choice.customVocabulary }, alphabet);
+    case 'open':
+      if (!generalLm) return resolveDecoding({ beam: choice.beam }, alphabet);
+      return resolveDecoding({ generalLm, beam: choice.beam > 1 ? choice.beam : undefined }, alphabet);
+    default:
+      throw new Error(`decoding mode must be open, digits, custom or commands, got ${JSON.stringify((choice as { mode: unknown }).mode)}`);
+  }
 }
 
 export function decodeOptions(resolved: ResolvedDecoding, frameSeconds: number): DecodeOptions {

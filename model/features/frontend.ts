@@ -4,8 +4,8 @@
  */
 import type { FeatureConfig } from '../config.ts';
 import { loadAudioFile, type LoadedAudio } from '../audio/load-audio.ts';
-import { extractFeatures } from '../features/mfcc.ts';
-import type { FeatureMatrix } from '../features/feature-matrix.ts';
+import { extractFeatures } from './mfcc.ts';
+import type { FeatureMatrix } from './feature-matrix.ts';
 
 export function pcmToFeatures(samples: Float32Array, features: FeatureConfig): FeatureMatrix {
   return extractFeatures(samples, features);

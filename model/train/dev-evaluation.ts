@@ -4,10 +4,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { decode } from '../ctc/decode.ts';
-import type { ResolvedDecoding } from '../engine/decode-settings.ts';
+import type { ResolvedDecoding } from '../ctc/decode-settings.ts';
 import type { AcousticModel } from '../nn/acoustic-model.ts';
-import { evalBatches, padBatch } from '../train/batches.ts';
-import { ErrorRateAccumulator, type EditCounts } from './metrics.ts';
+import { evalBatches, padBatch } from './batches.ts';
+import { ErrorRateAccumulator, type EditCounts } from '../eval/metrics.ts';
 
 export interface EvaluationSummary {
   utterances: number;
