@@ -8,7 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { Recognizer } from '../model/engine/recognizer.ts';
-import { BUNDLED_GENERAL_LM, resolveDecoding } from '../model/engine/decode-settings.ts';
+import { BUNDLED_GENERAL_LM, resolveDecoding } from '../model/ctc/decode-settings.ts';
 import { selectBackend } from '../model/engine/backend.ts';
 import { readManifest } from '../model/train/manifest.ts';
 import { normalizeTranscript } from '../model/text/alphabet.ts';

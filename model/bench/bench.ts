@@ -43,7 +43,7 @@ import { MODEL_FORMAT, MODEL_FORMAT_VERSION, writeModelFolder } from '../io/mode
 import { AcousticModel } from '../nn/acoustic-model.ts';
 import { fsddPath } from '../testing/fsdd-fixture.ts';
 import { BUNDLED_MODEL_DIR, PACKAGE_ROOT } from '../io/bundled-model.ts';
-import { BUNDLED_GENERAL_LM, resolveDecoding } from '../engine/decode-settings.ts';
+import { BUNDLED_GENERAL_LM, resolveDecoding } from '../ctc/decode-settings.ts';
 import { benchMfcc } from './mfcc-bench.ts';
 import { benchTrainStep } from './recurrent-bench.ts';
 import { benchWorkersStep } from './workers-bench.ts';

@@ -84,7 +84,7 @@ test('inspection returns every gate and state with the shape [steps × units]', 
 });
 
 test('with the general LM, streaming runs the beam search incrementally: LM-shaped partials, final equal to offline', async () => {
-  const { BUNDLED_GENERAL_LM } = await import('./decode-settings.ts');
+  const { BUNDLED_GENERAL_LM } = await import('../ctc/decode-settings.ts');
   const recognizer = await Recognizer.load(join(import.meta.dirname, '..', '..', 'assets', 'models', 'base'));
   const decoding = resolveDecoding({ generalLm: BUNDLED_GENERAL_LM }, recognizer.model.alphabet);
   assert.ok(decoding.lm && decoding.vocabulary && decoding.vocabulary.entries.length > 70_000);
