@@ -1,7 +1,8 @@
 /** `cellscribe train --train FILE --dev FILE --out DIR [--from DIR] [--arch …] …` */
-import { DEFAULT_FEATURES, DEFAULT_MODEL, type RecurrentKind } from '../model/config.ts';
+import { DEFAULT_MODEL, type RecurrentKind } from '../model/config.ts';
 import { DEFAULT_SPEC_AUGMENT } from '../model/train/spec-augment.ts';
 import { FINE_TUNE_DEFAULTS } from '../model/train/fine-tune-defaults.ts';
+import { TRAIN_DEFAULTS, trainRecipe } from '../model/train/recipe.ts';
 import type { TrainEvent } from '../model/train/train-loop.ts';
 import { choiceFlag, integerFlag, numberFlag, parse, UsageError } from './args.ts';
 import { printJson, startBackend } from './common.ts';
@@ -35,8 +36,6 @@ export function writeAutomaticSplit(manifests: string[], dir: string): { train: 
   return { train, heldOut, trainCount: rows(false).length, heldOutCount: rows(true).length };
 }
 
-/** From-scratch defaults. */
-export const TRAIN_DEFAULTS = { epochs: 30, batchSize: 32, learningRate: 0.002, warmupSteps: 100, patience: 5 } as const;
 
 const HELP = `Usage: cellscribe train --train FILE [--dev FILE] --out DIR [options]
        cellscribe train --from MODEL --train FILE [--out DIR]
@@ -195,7 +194,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     }
   };
   const result = await train(
-    {
+    trainRecipe({
       trainManifests,
       devManifests,
       out,
@@ -203,15 +202,12 @@ export async function trainCommand(argv: string[]): Promise<number> {
       frozenLayers: integerFlag(values.freeze, 'freeze', 0, 0),
       newHead: head,
       model,
-      features: DEFAULT_FEATURES,
       epochs: integerFlag(values.epochs, 'epochs', defaults.epochs, 1),
       batchSize: integerFlag(values['batch-size'], 'batch-size', defaults.batchSize, 1),
       learningRate: numberFlag(values.lr, 'lr', defaults.learningRate, 0),
       warmupSteps: integerFlag(values.warmup, 'warmup', defaults.warmupSteps, 0),
-      minLearningRateRatio: 0.05,
-      clipNorm: numberFlag(values.clip, 'clip', 10, 0),
+      clipNorm: numberFlag(values.clip, 'clip', defaults.clipNorm, 0),
       patience: integerFlag(values.patience, 'patience', defaults.patience, 1),
-      keepLatestOnTie: fineTune,
       checkpointEvery: integerFlag(values['checkpoint-every'], 'checkpoint-every', 50, 1),
       seed: integerFlag(values.seed, 'seed', 1, 0),
       devDecode,
@@ -220,7 +216,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
       workers: integerFlag(values.workers, 'workers', defaultWorkers(), 1),
       command: ['cellscribe', 'train', ...argv].join(' '),
       backend: backend.backend,
-    },
+    }),
     { onEvent, signal: controller.signal },
   );
   process.off('SIGINT', onSignal);

@@ -105,7 +105,7 @@ test('commands mode: one phrase of the list with its confidence, offline and str
   const { BUNDLED_GENERAL_LM, BUNDLED_MODEL_DIR } = await import('../../model/io/bundled-model.ts');
   const engine = new Engine({ backend: 'wasm', generalLm: BUNDLED_GENERAL_LM });
   await engine.loadModel(BUNDLED_MODEL_DIR);
-  const commands: EngineDecoding = { mode: 'commands', customVocabulary: 'turn on the lights\nstop\nseven\nplay music\n', beam: 8 };
+  const commands: DecodingSettings = { mode: 'commands', customVocabulary: 'turn on the lights\nstop\nseven\nplay music\n', beam: 8 };
   const audio = await loadAudioFile(fsddPath(7, 'jackson', 2));
   const offline = await engine.transcribe(audio.samples, commands, false);
   assert.equal(offline.text, 'seven');

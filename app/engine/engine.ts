@@ -76,7 +76,8 @@ export class Engine {
     const backend = await this.ensureBackend();
     const { train } = await import('../../model/train/train-loop.ts');
     const { defaultWorkers } = await import('../../model/train/data-parallel.ts');
-    const { DEFAULT_FEATURES, DEFAULT_MODEL } = await import('../../model/config.ts');
+    const { trainRecipe } = await import('../../model/train/recipe.ts');
+    const { DEFAULT_MODEL } = await import('../../model/config.ts');
     const controller = new AbortController();
     const emit = (event: EngineTrainEvent) => {
       try {
@@ -87,23 +88,19 @@ export class Engine {
     };
     const devDecode = config.devVocabulary === 'digits' ? resolveDecoding({ vocabulary: 'digits' }, new (await import('../../model/text/alphabet.ts')).Alphabet(DEFAULT_MODEL.alphabet)) : undefined;
     const run = train(
-      {
+      trainRecipe({
         trainManifests: [config.trainManifest],
         devManifests: [config.devManifest],
         out: config.out,
         from: config.from,
         frozenLayers: config.frozenLayers,
         newHead: config.newHead,
-        model: DEFAULT_MODEL,
-        features: DEFAULT_FEATURES,
         epochs: config.epochs,
         batchSize: config.batchSize,
         learningRate: config.learningRate,
         warmupSteps: config.warmupSteps,
-        minLearningRateRatio: 0.05,
         clipNorm: config.clipNorm,
         patience: config.patience,
-        keepLatestOnTie: true,
         checkpointEvery: config.checkpointEvery,
         seed: config.seed,
         devDecode,
@@ -112,7 +109,7 @@ export class Engine {
         command: 'CellScribe app: fine-tune',
         backend: backend.name,
         lockOut: false, // one job per folder is the job queue's rule (see TrainConfig.lockOut)
-      },
+      }),
       {
         signal: controller.signal,
         gradientEvery: config.gradientEvery > 0 ? config.gradientEvery : undefined,
