@@ -37,9 +37,9 @@ async function start(): Promise<void> {
     window = null;
   });
 
-  const wasmDir = app.isPackaged
-    ? unpacked(join(app.getAppPath(), 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist'))
-    : undefined;
+  // The worker bundles tfjs-backend-wasm, so its binaries cannot be found beside the package:
+  // scripts/build-app.mjs copies them to out/engine/wasm (unpacked from app.asar when packaged).
+  const wasmDir = unpacked(join(outDir, 'engine', 'wasm'));
   backend = await createAppBackend({
     userDataDir: app.getPath('userData'),
     bundledModelDir: paths.bundledModelDir,
