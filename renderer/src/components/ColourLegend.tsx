@@ -5,7 +5,7 @@ export function ColourLegend({ scale, limit }: { scale: ScaleKind; limit: number
   const low = scale === 'diverging' ? `−${formatLimit(limit)}` : '0';
   const high = scale === 'diverging' ? `+${formatLimit(limit)}` : '1';
   return (
-    <div className="legend" title={scale === 'diverging' ? 'blue negative, white zero, red positive' : 'dark 0 (closed) to yellow 1 (open)'}>
+    <div className="legend" title={scale === 'diverging' ? 'blue negative, background colour zero, orange positive' : 'dark 0 (closed) to yellow 1 (open)'}>
       <div className="legend-bar" style={{ background: `linear-gradient(to right, ${legendGradient(scale)})` }} />
       <div className="legend-labels">
         <span>{low}</span>

@@ -10,7 +10,7 @@ import { Timeline } from './Timeline.tsx';
  */
 function shapeKey(): string {
   const { inspection, live, title } = timelineStore.get();
-  const layers = inspection.layers.map((layer) => HEATMAP_LANES.filter((lane) => layer[lane.key]).map((lane) => lane.id).join('')).join('|');
+  const layers = inspection.layers.map((layer) => `${HEATMAP_LANES.filter((lane) => layer[lane.key]).map((lane) => lane.id).join('')}:${layer.units}`).join('|');
   return `${live}\u0000${title}\u0000${layers}`;
 }
 
@@ -22,7 +22,7 @@ export function InspectPanel({ visible }: { visible: boolean }) {
   const [layer, setLayer] = useState(0);
   const [sortKey, setSortKey] = useState<UnitSortKey>('index');
   const shownLayer = Math.min(layer, Math.max(layerLanes.length - 1, 0));
-  const present = layerLanes[shownLayer] ?? '';
+  const [present, unitText] = (layerLanes[shownLayer] ?? ':0').split(':');
   // Before any step arrived, still show the LSTM lanes (empty) so the layout does not jump.
   const lanes = HEATMAP_LANES.filter((lane) => (present ? present.includes(lane.id) : 'chifo'.includes(lane.id)));
 
@@ -48,7 +48,7 @@ export function InspectPanel({ visible }: { visible: boolean }) {
         </label>
       </div>
       {title === '' ? <p className="muted">Record something or open a transcript from the library to see the network at work.</p> : null}
-      <Timeline visible={visible} layer={shownLayer} sortKey={sortKey} lanes={lanes} />
+      <Timeline visible={visible} layer={shownLayer} sortKey={sortKey} lanes={lanes} units={Number(unitText) || 0} />
     </section>
   );
 }

@@ -1,18 +1,29 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { colourOf, legendGradient, luminance, robustLimit, symmetricLimit, writeColour } from './colour-scales.ts';
+import { colourOf, LANE_BACKGROUND, legendGradient, luminance, robustLimit, symmetricLimit, writeColour } from './colour-scales.ts';
 
-test('diverging scale: −limit is blue, 0 is (near) white, +limit is red, symmetric in lightness', () => {
+test('diverging scale: −limit is blue, 0 is exactly the lane background, +limit is orange', () => {
   const [r0, g0, b0] = colourOf('diverging', -2, 2);
-  assert.ok(b0 > r0 + 100, `−limit should be blue, got ${[r0, g0, b0]}`);
+  assert.ok(b0 > r0 + 60, `−limit should be blue, got ${[r0, g0, b0]}`);
   const [r1, g1, b1] = colourOf('diverging', 2, 2);
-  assert.ok(r1 > b1 + 100, `+limit should be red, got ${[r1, g1, b1]}`);
-  const middle = colourOf('diverging', 0, 2);
-  assert.ok(middle.every((c) => c >= 240), `0 should be near white, got ${middle}`);
-  // Equal magnitudes are equally far from white (similar luminance), whatever the sign.
-  for (const v of [0.25, 0.5, 1, 1.5]) {
-    const difference = Math.abs(luminance(colourOf('diverging', v, 2)) - luminance(colourOf('diverging', -v, 2)));
-    assert.ok(difference < 40, `luminance of ±${v} differs by ${difference}`);
+  assert.ok(r1 > b1 + 60, `+limit should be orange, got ${[r1, g1, b1]}`);
+  assert.deepEqual(colourOf('diverging', 0, 2), LANE_BACKGROUND);
+  // The background is dark: zero must not glare.
+  assert.ok(luminance(LANE_BACKGROUND) < 30);
+});
+
+test('diverging scale: lightness grows with |value| on both sides, at about the same rate', () => {
+  for (const sign of [-1, 1]) {
+    let previous = luminance(LANE_BACKGROUND);
+    for (let i = 1; i <= 100; i++) {
+      const value = luminance(colourOf('diverging', (sign * i) / 100, 1));
+      assert.ok(value >= previous - 1e-9, `luminance fell at ${(sign * i) / 100}: ${previous} → ${value}`);
+      previous = value;
+    }
+  }
+  for (const v of [0.25, 0.5, 0.75, 1]) {
+    const difference = Math.abs(luminance(colourOf('diverging', v, 1)) - luminance(colourOf('diverging', -v, 1)));
+    assert.ok(difference < 45, `luminance of ±${v} differs by ${difference}`);
   }
 });
 

@@ -1,7 +1,8 @@
 /**
- * Colour scales for the heatmaps: a diverging blue–white–red scale for signed states (cell state c,
- * hidden state h) and a sequential dark-to-bright scale for gates, whose values live in 0–1.
- * Pure functions over lookup tables, so they run per pixel without allocating.
+ * Colour scales for the heatmaps: a diverging blue–dark–orange scale for signed states (cell
+ * state c, hidden state h) whose zero is the lanes' own background, and a sequential
+ * dark-to-bright scale for gates, whose values live in 0–1. Pure functions over lookup tables,
+ * so they run per pixel without allocating.
  */
 
 /** An RGB triple, each 0–255. */
@@ -10,9 +11,10 @@ export type Rgb = readonly [number, number, number];
 /** Which scale a matrix is drawn with. */
 export type ScaleKind = 'diverging' | 'sequential';
 
-const TABLE_SIZE = 256;
+// Odd, so that the diverging scale has an exact middle row: value 0 gets exactly the middle stop.
+const TABLE_SIZE = 257;
 
-/** Linear interpolation between colour stops placed evenly on 0–1, sampled into a 256-entry table. */
+/** Linear interpolation between colour stops placed evenly on 0–1, sampled into a TABLE_SIZE-entry table. */
 function buildTable(stops: readonly Rgb[]): Uint8ClampedArray {
   const table = new Uint8ClampedArray(TABLE_SIZE * 3);
   for (let i = 0; i < TABLE_SIZE; i++) {
@@ -26,9 +28,20 @@ function buildTable(stops: readonly Rgb[]): Uint8ClampedArray {
   return table;
 }
 
-/** ColorBrewer RdBu (reversed: negative = blue), 7 stops; white in the middle marks zero. */
+/**
+ * The lanes' background (styles.css `--lane-bg`, the canvas's CSS background). The diverging
+ * scale's zero is exactly this colour, so a unit at rest disappears into the panel and only
+ * activity lights up: on a dark UI a white zero made most of the picture glare.
+ */
+export const LANE_BACKGROUND: Rgb = [12, 15, 20];
+
+/**
+ * Diverging, dark in the middle (after Crameri's "berlin"): negative runs through deep blue to
+ * light blue, positive through brown to light orange, both brightening with |value| at about the
+ * same rate, so lightness says "how far from zero" and hue says the sign.
+ */
 const DIVERGING_STOPS: readonly Rgb[] = [
-  [33, 102, 172], [103, 169, 207], [209, 229, 240], [247, 247, 247], [253, 219, 199], [239, 138, 98], [178, 24, 43],
+  [170, 200, 255], [80, 145, 215], [30, 70, 115], LANE_BACKGROUND, [115, 45, 20], [215, 110, 55], [255, 200, 150],
 ];
 /** Viridis at 9 stops: perceptually uniform, lightness rises monotonically from 0 to 1. */
 const SEQUENTIAL_STOPS: readonly Rgb[] = [
@@ -47,7 +60,8 @@ function tableIndex(fraction: number): number {
 
 /**
  * Writes the colour of `value` into `out[offset..offset+2]`.
- * Diverging: −limit → blue, 0 → white, +limit → red. Sequential: 0 → dark purple, 1 → yellow.
+ * Diverging: −limit → light blue, 0 → the lane background, +limit → light orange.
+ * Sequential: 0 → dark purple, 1 → yellow.
  */
 export function writeColour(kind: ScaleKind, value: number, limit: number, out: Uint8ClampedArray, offset: number): void {
   const table = kind === 'diverging' ? DIVERGING_TABLE : SEQUENTIAL_TABLE;
@@ -92,7 +106,7 @@ export function luminance([r, g, b]: Rgb): number {
 /**
  * A symmetric range that ignores the few largest magnitudes: the `quantile` of |value| (at least
  * `floor`). The cell state is unbounded and a handful of integrator units can reach ±50 while the
- * rest stay within ±2; scaling to the maximum would paint almost everything white.
+ * rest stay within ±2; scaling to the maximum would paint almost everything as zero.
  */
 export function robustLimit(values: Float32Array, quantile = 0.98, floor = 1e-3): number {
   if (values.length === 0) return floor;

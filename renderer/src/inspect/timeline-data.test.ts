@@ -65,6 +65,25 @@ test('heatmapPixels: column = step, row = order[row]; each pixel is the value\u2
   assert.throws(() => heatmapPixels(matrix.subarray(0, 5), steps, units, order, 'sequential', 1), /4×3=12 values, got 5/);
 });
 
+test('heatmapPixels with pooling: each row is the largest-magnitude value of its units (brute force)', () => {
+  const steps = 5;
+  const units = 7;
+  const matrix = Float32Array.from({ length: steps * units }, (_, i) => Math.sin(i * 1.7) * (i % 3 === 0 ? -2 : 1));
+  const order = Int32Array.from([6, 0, 5, 1, 4, 2, 3]);
+  const pool = 3;
+  const pixels = heatmapPixels(matrix, steps, units, order, 'diverging', 2, pool);
+  assert.equal(pixels.length, steps * 3 * 4, 'ceil(7 / 3) = 3 rows');
+  for (let row = 0; row < 3; row++) {
+    for (let t = 0; t < steps; t++) {
+      const group = [...order.subarray(row * pool, row * pool + pool)].map((unit) => matrix[t * units + unit]);
+      const expected = group.reduce((best, v) => (Math.abs(v) > Math.abs(best) ? v : best));
+      const offset = (row * steps + t) * 4;
+      assert.deepEqual([...pixels.subarray(offset, offset + 3)], [...colourOf('diverging', expected, 2)], `row ${row} step ${t}`);
+    }
+  }
+  assert.throws(() => heatmapPixels(matrix, steps, units, order, 'diverging', 2, 0), /pool must be a positive integer/);
+});
+
 test('featurePixels puts coefficient 0 on the bottom row and normalises each row', () => {
   const frames = 5;
   const dim = 2;

@@ -88,20 +88,30 @@ export function mostLikelyClasses(logProbs: Float32Array, steps: number, classes
 }
 
 /**
- * Heatmap pixels for a [steps × units] matrix: an RGBA image `steps` wide and `units` tall, time
- * left to right, row r showing unit `order[r]`. The canvas scales it to its size.
+ * Heatmap pixels for a [steps × units] matrix: an RGBA image `steps` wide and ceil(units / pool)
+ * tall, time left to right. Row r shows units order[r·pool … r·pool+pool−1]: with pool 1 that is
+ * unit order[r]; with more, the value of largest magnitude among them (a mean would wash a single
+ * active unit out). The canvas scales the image to its size.
  */
-export function heatmapPixels(matrix: Float32Array, steps: number, units: number, order: Int32Array, scale: ScaleKind, limit: number): Uint8ClampedArray {
+export function heatmapPixels(matrix: Float32Array, steps: number, units: number, order: Int32Array, scale: ScaleKind, limit: number, pool = 1): Uint8ClampedArray {
   if (matrix.length < steps * units) {
     throw new Error(`heatmapPixels: expected ${steps}×${units}=${steps * units} values, got ${matrix.length}`);
   }
   if (order.length !== units) throw new Error(`heatmapPixels: expected an order of ${units} units, got ${order.length}`);
-  const pixels = new Uint8ClampedArray(steps * units * 4);
-  for (let row = 0; row < units; row++) {
-    const unit = order[row];
+  if (!(pool >= 1) || !Number.isInteger(pool)) throw new Error(`heatmapPixels: pool must be a positive integer, got ${pool}`);
+  const rows = Math.ceil(units / pool);
+  const pixels = new Uint8ClampedArray(steps * rows * 4);
+  for (let row = 0; row < rows; row++) {
+    const first = row * pool;
+    const last = Math.min(first + pool, units);
     for (let t = 0; t < steps; t++) {
+      let value = matrix[t * units + order[first]];
+      for (let r = first + 1; r < last; r++) {
+        const candidate = matrix[t * units + order[r]];
+        if (Math.abs(candidate) > Math.abs(value)) value = candidate;
+      }
       const offset = (row * steps + t) * 4;
-      writeColour(scale, matrix[t * units + unit], limit, pixels, offset);
+      writeColour(scale, value, limit, pixels, offset);
       pixels[offset + 3] = 255;
     }
   }
