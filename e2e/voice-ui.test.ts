@@ -82,6 +82,13 @@ test('Your voice against the fake API: collect, train, compare, keep', { skip, t
 
     // Train: one job with live progress, curves and the gradient heatmap.
     await page.getByTestId('voice-train').click();
+    // Plain words: the defaults are shown as their values, each setting explains itself in a line.
+    assert.equal(await page.getByTestId('finetune-epochs').inputValue(), '30');
+    assert.equal(await page.getByTestId('finetune-lr').inputValue(), '0.001');
+    const hints = await page.locator('.train-settings .setting-hint').allTextContents();
+    assert.equal(hints.length, 6, 'a one-line explanation under every setting');
+    for (const hint of hints) assert.ok(hint.length > 20 && !/^0 = /.test(hint), hint);
+    assert.doesNotMatch((await page.locator('.train-settings').textContent()) ?? '', /Head: keep|0 = the defaults/);
     await page.getByTestId('finetune-epochs').fill('2');
     await page.getByTestId('finetune-name').fill('nicolas v1');
     await page.getByTestId('finetune-start').click();
@@ -93,6 +100,18 @@ test('Your voice against the fake API: collect, train, compare, keep', { skip, t
     assert.equal(await page.getByTestId('gradient-heatmap').getAttribute('data-steps'), '40');
     assert.ok(heatmap.colours >= 8, `heatmap has structure (${heatmap.colours} colours)`);
     assert.ok(Number(await page.getByTestId('loss-chart').getAttribute('data-points')) >= 10);
+    // Clipping is a marker, not an alarm: no red anywhere in the norm history or the badge.
+    const historyReds = await page.evaluate(`(() => {
+      const canvas = document.querySelector('[data-testid=norm-history]');
+      const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      let reds = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 0 && data[i] > 200 && data[i + 1] < 100 && data[i + 2] < 100) reds++;
+      return reds;
+    })()`);
+    assert.equal(historyReds, 0);
+    const badgeColour = await page.getByTestId('clip-indicator').evaluate((element) => getComputedStyle(element).backgroundColor);
+    assert.doesNotMatch(badgeColour, /rgb\((9\d|1\d\d|2\d\d), (\d|[1-4]\d), (\d|[1-4]\d)\)/, `badge ${badgeColour} is not red`);
+    assert.match((await page.getByTestId('gradient-reach').textContent()) ?? '', /layer 1 (about as strong|[\d ]+× (weaker|stronger)|not measurable)/);
 
     // Compare the three heads on the same data.
     await page.getByTestId('finetune-compare').click();
@@ -112,6 +131,9 @@ test('Your voice against the fake API: collect, train, compare, keep', { skip, t
     await waitForPage(page, `document.querySelector('[data-testid=before-after]') !== null`);
     assert.match((await page.getByTestId('metric-wer').textContent()) ?? '', /42\.0 %.*17\.0 %/);
     assert.ok(await page.locator('[data-testid=before-after] .diff-word.changed').count() > 0, 'changed words are highlighted');
+    // It says what it rests on (one held-out recording here) and warns that this is too few.
+    assert.match((await page.getByTestId('before-after-basis').textContent()) ?? '', /on 1 held-out recording /);
+    assert.match((await page.getByTestId('before-after-warning').textContent()) ?? '', /Only 1 held-out recording: each one is 100 % of the result/);
     await page.getByTestId(`model-activate-${v1.id}`).click();
     await waitForPage(page, `document.querySelector('[data-testid=model-row][data-active=true]')?.dataset.modelId === '${v1.id}'`);
     await waitForPage(page, `document.querySelector('[data-testid=status-bar]').textContent.includes('nicolas v1')`);

@@ -1,4 +1,5 @@
 import type { ModelComparisonDTO } from '../../../contract/contract.ts';
+import { heldOutNote } from '../finetune/held-out.ts';
 import { diffWords, type DiffToken } from '../finetune/word-diff.ts';
 
 const percent = (value: number) => `${(value * 100).toFixed(1)} %`;
@@ -21,13 +22,16 @@ function Tokens({ tokens, kind }: { tokens: DiffToken[]; kind: 'before' | 'after
  */
 export function BeforeAfter({ comparison, parentName, modelName }: { comparison: ModelComparisonDTO; parentName: string; modelName: string }) {
   const better = (before: number, after: number) => (after < before ? 'better' : after > before ? 'worse' : '');
+  const note = heldOutNote(comparison.utterances.length);
   return (
     <div className="before-after" data-testid="before-after" data-utterances={comparison.utterances.length}>
+      <p className="muted" data-testid="before-after-basis">Measured {note.basis}.</p>
+      {note.warning ? <p className="banner warning" role="note" data-testid="before-after-warning">{note.warning}</p> : null}
       <table className="data-table metrics-table" data-testid="before-after-metrics">
         <thead><tr><th /><th>Before ({parentName})</th><th>After ({modelName})</th></tr></thead>
         <tbody>
-          <tr data-testid="metric-wer"><td>WER</td><td className="number">{percent(comparison.before.wer)}</td><td className={`number ${better(comparison.before.wer, comparison.after.wer)}`}>{percent(comparison.after.wer)}</td></tr>
-          <tr data-testid="metric-cer"><td>CER</td><td className="number">{percent(comparison.before.cer)}</td><td className={`number ${better(comparison.before.cer, comparison.after.cer)}`}>{percent(comparison.after.cer)}</td></tr>
+          <tr data-testid="metric-wer"><td title="Word error rate: words wrong, missing or extra, per word said">Word errors (WER)</td><td className="number">{percent(comparison.before.wer)}</td><td className={`number ${better(comparison.before.wer, comparison.after.wer)}`}>{percent(comparison.after.wer)}</td></tr>
+          <tr data-testid="metric-cer"><td title="Character error rate: the same, counted in letters">Letter errors (CER)</td><td className="number">{percent(comparison.before.cer)}</td><td className={`number ${better(comparison.before.cer, comparison.after.cer)}`}>{percent(comparison.after.cer)}</td></tr>
         </tbody>
       </table>
       {comparison.utterances.length === 0 ? <p className="muted">The dataset has no held-out utterances to compare on.</p> : (

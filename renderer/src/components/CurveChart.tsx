@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { alignSeries, type CurveSeries } from '../finetune/curve-data.ts';
+import { alignSeries, stepAxisSplits, type CurveSeries } from '../finetune/curve-data.ts';
 
 /** Distinct line colours for overlaid jobs (Okabe–Ito, readable on the dark background). */
 export const SERIES_COLOURS = ['#56b4e9', '#e69f00', '#009e73', '#f0e442', '#cc79a7', '#d55e00', '#0072b2', '#ffffff'];
@@ -36,9 +36,14 @@ export function CurveChart({ title, yLabel, series, testId, logY = false }: Prop
       width,
       height: 200,
       title,
-      scales: { x: { time: false }, y: logY ? { distr: 3 } : { range: (_self, min, max) => [Math.min(0, min), max > 0 ? max * 1.05 : 1] } },
+      // Whole training steps on x: the range ends on whole steps and ticks never fall between them.
+      scales: { x: { time: false, range: (_self, min, max) => [Math.floor(min), Math.max(Math.ceil(max), Math.floor(min) + 1)] }, y: logY ? { distr: 3 } : { range: (_self, min, max) => [Math.min(0, min), max > 0 ? max * 1.05 : 1] } },
       axes: [
-        { label: 'step', stroke: '#8b95a5', grid: { stroke: '#2b3442' }, ticks: { stroke: '#2b3442' } },
+        {
+          label: 'training step', stroke: '#8b95a5', grid: { stroke: '#2b3442' }, ticks: { stroke: '#2b3442' },
+          splits: (self, _axis, min, max) => stepAxisSplits(min, max, self.bbox.width / (window.devicePixelRatio || 1)),
+          values: (_self, splits) => splits.map((tick) => String(tick)),
+        },
         { label: yLabel, stroke: '#8b95a5', grid: { stroke: '#2b3442' }, ticks: { stroke: '#2b3442' } },
       ],
       series: [{ label: 'step' }, ...series.map((one, index) => ({ label: one.label, stroke: SERIES_COLOURS[index % SERIES_COLOURS.length], width: 2, spanGaps: true, points: { show: true, size: 4 } }))],

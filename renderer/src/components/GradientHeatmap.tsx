@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { GradientSnapshotDTO } from '../../../contract/contract.ts';
 import { legendGradient } from '../inspect/colour-scales.ts';
-import { decadeLabel, decadesAcrossTime, writeGradientColour, type LogRange } from '../finetune/gradient-scale.ts';
+import { decadeLabel, decadesAcrossTime, plainFactor, writeGradientColour, type LogRange } from '../finetune/gradient-scale.ts';
 
 const ROW_HEIGHT = 28;
 const HISTORY_HEIGHT = 40;
@@ -15,24 +15,33 @@ interface Props {
   norms: { step: number; globalNorm: number; clipNorm: number }[];
 }
 
-/** Draws the global-norm history: a bar per snapshot, red where it exceeded the clipping limit. */
+/**
+ * Draws the global-norm history: a bar per snapshot, the clipping limit as a dashed line, and a
+ * small amber tick above each bar where clipping scaled the step down. Clipping is a normal part
+ * of training, so it is marked, not painted as an alarm.
+ */
 function drawHistory(canvas: HTMLCanvasElement, norms: Props['norms']): void {
   const context = canvas.getContext('2d');
   if (!context) return;
   const { width, height } = canvas;
   context.clearRect(0, 0, width, height);
   if (norms.length === 0) return;
+  const marker = 6;
+  const plotHeight = height - marker;
   const top = Math.max(...norms.map((entry) => Math.max(entry.globalNorm, entry.clipNorm))) * 1.1 || 1;
   const barWidth = Math.max(1, width / norms.length);
   norms.forEach((entry, index) => {
-    const clipped = entry.globalNorm > entry.clipNorm;
-    const barHeight = Math.min(height, (entry.globalNorm / top) * height);
-    context.fillStyle = clipped ? '#e5484d' : '#5fb3f0';
+    const barHeight = Math.min(plotHeight, (entry.globalNorm / top) * plotHeight);
+    context.fillStyle = '#5fb3f0';
     context.fillRect(index * barWidth, height - barHeight, Math.max(1, barWidth - 1), barHeight);
+    if (entry.globalNorm > entry.clipNorm) {
+      context.fillStyle = '#f0b35f';
+      context.fillRect(index * barWidth, 0, Math.max(2, barWidth - 1), marker - 2);
+    }
   });
   // The clipping limit (the latest one; it does not change within a job).
-  const limit = height - (norms.at(-1)!.clipNorm / top) * height;
-  context.strokeStyle = '#f0b35f';
+  const limit = height - (norms.at(-1)!.clipNorm / top) * plotHeight;
+  context.strokeStyle = '#8b95a5';
   context.setLineDash([4, 3]);
   context.beginPath();
   context.moveTo(0, limit);
@@ -94,8 +103,12 @@ export function GradientHeatmap({ jobName, snapshot, range, norms }: Props) {
   return (
     <div className="gradient-view">
       <h3>
-        Gradient through time <span className="subtitle">— ‖∂loss/∂c<sub>t</sub>‖ per layer and time step · {jobName}{snapshot ? `, training step ${snapshot.step}` : ''}</span>
+        How far back learning reaches <span className="subtitle">· {jobName}{snapshot ? `, training step ${snapshot.step}` : ''}</span>
       </h3>
+      <p className="muted hint">
+        Brightness is the size of the correction that reaches each layer’s memory at each moment of a recording (the gradient ‖∂loss/∂c<sub>t</sub>‖, log scale).
+        Dark on the left means early sounds teach that layer little (the gradient vanishes going back in time).
+      </p>
       <div className="gradient-grid">
         <div className="gradient-rows" aria-hidden="true">
           {snapshot ? Array.from({ length: snapshot.layers }, (_, index) => <span key={index} style={{ height: ROW_HEIGHT }}>layer {snapshot.layers - index}</span>) : null}
@@ -116,18 +129,20 @@ export function GradientHeatmap({ jobName, snapshot, range, norms }: Props) {
         <div className="gradient-readout">
           <div className="legend">
             <div className="legend-bar" style={{ background: `linear-gradient(to right, ${legendGradient('sequential')})` }} />
-            <div className="legend-labels"><span>{decadeLabel(range.low)}</span><span>log scale</span><span>{decadeLabel(range.high)}</span></div>
+            <div className="legend-labels"><span>{decadeLabel(range.low)}</span><span>weak → strong</span><span>{decadeLabel(range.high)}</span></div>
           </div>
           <span className={`clip-badge${clipped ? ' clipped' : ''}`} data-testid="clip-indicator" data-clipped={clipped ? 'true' : 'false'}>
-            {clipped ? `clipped: global norm ${snapshot.globalNorm.toFixed(2)} > ${snapshot.clipNorm}` : `not clipped: global norm ${snapshot.globalNorm.toFixed(2)} ≤ ${snapshot.clipNorm}`}
+            {clipped
+              ? `clipped on this step: correction ${snapshot.globalNorm.toFixed(1)} scaled down to the limit ${snapshot.clipNorm} (normal now and then)`
+              : `no clipping on this step: correction ${snapshot.globalNorm.toFixed(1)}, limit ${snapshot.clipNorm}`}
           </span>
-          <span className="muted">
-            {decades.map((value, index) => `layer ${index + 1}: ${Number.isFinite(value) ? `${value > 0 ? '+' : ''}${value.toFixed(1)}` : '?'} decades`).join(' · ')} from the last step back to the first
+          <span className="muted" data-testid="gradient-reach">
+            At the start of the recording, compared with its end: {decades.map((value, index) => `layer ${index + 1} ${plainFactor(value)}`).join(' · ')}
           </span>
         </div>
       ) : <p className="muted">Gradient snapshots appear every few training steps once a job runs.</p>}
       <div className="norm-history">
-        <span className="muted">global norm per snapshot (dashed: clipping limit; red: clipping acted, {clippedCount} of {norms.length})</span>
+        <span className="muted">size of each step’s correction (dashed line: the clipping limit; amber tick: clipping scaled that step down, {clippedCount} of {norms.length})</span>
         <canvas ref={history} className="norm-history-canvas" data-testid="norm-history" data-clipped={clippedCount} />
       </div>
     </div>

@@ -3,10 +3,10 @@ import type { LayerTraceDTO } from '../../../contract/contract.ts';
 import { play, type Playback } from '../audio/playback.ts';
 import { robustLimit } from '../inspect/colour-scales.ts';
 import { explainStep } from '../inspect/ctc-collapse.ts';
-import { drawCtcLane, drawImageLane, drawTimeAxis, drawWaveform } from '../inspect/draw-lanes.ts';
+import { drawCtcLane, drawImageLane, drawTimeAxis, drawWaveform, LaneImage } from '../inspect/draw-lanes.ts';
 import { describeLayout, laneLayout, unitsInRow } from '../inspect/lane-layout.ts';
 import { fullView, panView, secondsAt, speechSpan, xOf, zoomView, type TimeView } from '../inspect/time-view.ts';
-import { featurePixels, heatmapPixels, HEATMAP_LANES, mostLikelyClasses, stepAt, type HeatmapLane } from '../inspect/timeline-data.ts';
+import { featurePixels, heatmapColumns, HEATMAP_LANES, mostLikelyClasses, stepAt, stickyLimit, type HeatmapLane } from '../inspect/timeline-data.ts';
 import { timelineStore, type TimelineSnapshot } from '../inspect/timeline-store.ts';
 import { unitOrder, type UnitSortKey } from '../inspect/unit-order.ts';
 import { ColourLegend } from './ColourLegend.tsx';
@@ -63,6 +63,9 @@ export function Timeline({ visible, layer, sortKey, lanes, units }: Props) {
   const heatmapRefs = useRef(new Map<string, HTMLCanvasElement>());
   const playheadRef = useRef<HTMLDivElement>(null);
   const drawn = useRef(new Map<string, DrawnMatrix>());
+  const images = useRef(new Map<string, LaneImage>());
+  const liveLimits = useRef(new Map<string, number>());
+  const viewTextRef = useRef<HTMLSpanElement>(null);
   const bestClasses = useRef<Int32Array>(new Int32Array(0));
   const playback = useRef<Playback | null>(null);
   /** The zoomed window; null shows the whole recording (and follows it while live). */
@@ -73,7 +76,6 @@ export function Timeline({ visible, layer, sortKey, lanes, units }: Props) {
   const drag = useRef<{ x: number; view: TimeView; width: number; moved: boolean } | null>(null);
   const [readout, setReadout] = useState<Readout | null>(null);
   const [limits, setLimits] = useState<Record<string, number>>({});
-  const [viewText, setViewText] = useState('');
   const [zoomed, setZoomed] = useState(false);
   const [trimNote, setTrimNote] = useState('');
   const layout = laneLayout(units);
@@ -122,10 +124,19 @@ export function Timeline({ visible, layer, sortKey, lanes, units }: Props) {
       const order = unitOrder(matrix, steps, laneUnits, sortKey);
       const rows = laneLayout(laneUnits);
       // h is tanh(c)·o, so it lives in ±1; c is unbounded and is scaled to its own spread
-      // (98th percentile of |c|; the few larger values saturate).
-      const limit = lane.scale === 'diverging' ? (lane.id === 'h' ? 1 : robustLimit(matrix)) : 1;
+      // (98th percentile of |c|; the few larger values saturate). While recording, the range
+      // holds until the estimate moves by a quarter, so earlier steps need no recolouring.
+      let limit = lane.scale === 'diverging' ? (lane.id === 'h' ? 1 : robustLimit(matrix)) : 1;
+      const limitKey = `${layer}${lane.id}`;
+      if (snapshot.live) limit = stickyLimit(liveLimits.current.get(limitKey), limit);
+      liveLimits.current.set(limitKey, limit);
       newLimits[lane.id] = limit;
-      drawImageLane(canvas, heatmapPixels(matrix, steps, laneUnits, order, lane.scale, limit, rows.pool), steps, rows.rows, inspection.stepSeconds, view);
+      let image = images.current.get(lane.id);
+      if (!image) images.current.set(lane.id, (image = new LaneImage()));
+      // Sorted orders change with every chunk: only the index order can be extended in place.
+      const key = `${snapshot.title}|${layer}|${sortKey}|${sortKey === 'index' ? '' : snapshot.version}|${limit}|${rows.pool}|${laneUnits}`;
+      image.update(key, steps, rows.rows, (from) => heatmapColumns(matrix, steps, laneUnits, order, lane.scale, limit, rows.pool, from));
+      image.draw(canvas, inspection.stepSeconds, view);
       canvas.dataset.frames = String(steps);
       canvas.dataset.units = String(laneUnits);
       canvas.dataset.rows = String(rows.rows);
@@ -133,8 +144,9 @@ export function Timeline({ visible, layer, sortKey, lanes, units }: Props) {
       drawn.current.set(lane.id, { matrix, steps, units: laneUnits, order });
     }
     setLimits((old) => (JSON.stringify(old) === JSON.stringify(newLimits) ? old : newLimits));
+    // Written straight into the DOM: a React render per frame would cost the live frame budget.
     const text = `${formatSeconds(view.start)} – ${formatSeconds(view.end)} of ${formatSeconds(duration)}`;
-    setViewText((old) => (old === text ? old : text));
+    if (viewTextRef.current && viewTextRef.current.textContent !== text) viewTextRef.current.textContent = text;
     if (axisRef.current) {
       axisRef.current.dataset.viewStart = view.start.toFixed(3);
       axisRef.current.dataset.viewEnd = view.end.toFixed(3);
@@ -314,7 +326,7 @@ export function Timeline({ visible, layer, sortKey, lanes, units }: Props) {
         <button type="button" onClick={() => zoomBy(ZOOM_STEP)} disabled={live} title="Zoom in (Ctrl + wheel up); drag a lane or Shift + wheel to move along" data-testid="zoom-in">+</button>
         <button type="button" onClick={trimSilence} disabled={live} title="Zoom to where the speech is, leaving out the silence before and after" data-testid="trim-silence">Trim silence</button>
         <button type="button" onClick={showAll} disabled={live || !zoomed} data-testid="zoom-all">Whole recording</button>
-        <span className="muted" data-testid="view-range">{viewText}</span>
+        <span className="muted" data-testid="view-range" ref={viewTextRef} />
         {trimNote ? <span className="muted" data-testid="trim-note">{trimNote}</span> : null}
       </div>
       <HoverReadout readout={readout} />

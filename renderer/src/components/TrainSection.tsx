@@ -1,5 +1,6 @@
-import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { LIMITS, type DatasetInfo, type FineTuneRequest, type JobInfo, type ModelInfo } from '../../../contract/contract.ts';
+import { FINE_TUNE_DEFAULT_VALUES as DEFAULTS } from '../../../contract/fine-tune-defaults.ts';
 import { errorText, getApi } from '../api.ts';
 import { cerPoints, formatEta, lossPoints } from '../finetune/curve-data.ts';
 import { trainingStore, type JobLive } from '../finetune/training-store.ts';
@@ -8,7 +9,24 @@ import { GradientHeatmap } from './GradientHeatmap.tsx';
 import { VariantsTable } from './VariantsTable.tsx';
 
 const HEADS: FineTuneRequest['head'][] = ['keep', 'lstm', 'peephole', 'gru'];
-const HEAD_LABELS: Record<FineTuneRequest['head'], string> = { keep: 'keep (fine-tune as is)', lstm: 'new LSTM head', peephole: 'new peephole LSTM head', gru: 'new GRU head' };
+const HEAD_LABELS: Record<FineTuneRequest['head'], string> = {
+  keep: 'Keep it: adjust the whole model',
+  lstm: 'Replace with a fresh LSTM layer',
+  peephole: 'Replace with a fresh peephole LSTM layer',
+  gru: 'Replace with a fresh GRU layer',
+};
+const HEAD_SHORT: Record<FineTuneRequest['head'], string> = { keep: 'whole model', lstm: 'fresh LSTM top', peephole: 'fresh peephole top', gru: 'fresh GRU top' };
+
+/** A setting's label, its input, and one line saying what it does. */
+function Setting({ label, hint, children }: { label: string; hint: string; children: ReactNode }) {
+  return (
+    <label className="field setting">
+      <span>{label}</span>
+      {children}
+      <small className="muted setting-hint">{hint}</small>
+    </label>
+  );
+}
 
 interface Props {
   dataset: DatasetInfo;
@@ -32,7 +50,7 @@ function JobRow({ live, focused, onFocus, onChanged }: { live: JobLive; focused:
   return (
     <li className={`job-row${focused ? ' selected' : ''}`} data-testid="job-row" data-job-id={job.id} data-state={job.state}>
       <button type="button" className="link job-name" onClick={onFocus}>{job.request.name}</button>
-      <span className="muted">{job.request.head} · {job.state}</span>
+      <span className="muted">{HEAD_SHORT[job.request.head]} · {job.state}</span>
       <progress data-testid="finetune-progress" data-state={job.state} data-step={job.step} data-total={job.totalSteps} max={1} value={job.state === 'done' ? 1 : fraction} />
       <span className="muted job-eta" data-testid="job-eta">
         step {job.step} / {job.totalSteps}
@@ -54,8 +72,9 @@ function JobRow({ live, focused, onFocus, onChanged }: { live: JobLive; focused:
 export function TrainSection({ dataset, models, activeModelId }: Props) {
   const store = useSyncExternalStore(trainingStore.subscribe, trainingStore.get);
   const [baseModelId, setBaseModelId] = useState(activeModelId);
-  const [epochs, setEpochs] = useState(2);
-  const [learningRate, setLearningRate] = useState(0);
+  // The defaults are shown as their values (the request may also say 0 for "default").
+  const [epochs, setEpochs] = useState<number>(DEFAULTS.epochs);
+  const [learningRate, setLearningRate] = useState<number>(DEFAULTS.learningRate);
   const [frozenLayers, setFrozenLayers] = useState(0);
   const [head, setHead] = useState<FineTuneRequest['head']>('keep');
   const [name, setName] = useState('');
@@ -100,32 +119,40 @@ export function TrainSection({ dataset, models, activeModelId }: Props) {
         event.preventDefault();
         void start([head]);
       }}>
-        <label className="field">Base model
+        <Setting label="Start from" hint="The model you adapt; it stays as it is, and the result is saved as a new version.">
           <select data-testid="finetune-base" value={baseModelId} onChange={(event) => setBaseModelId(event.target.value)}>
             {models.map((model) => <option key={model.id} value={model.id}>{model.name} ({model.architecture.arch} {model.architecture.layers}×{model.architecture.units})</option>)}
           </select>
-        </label>
-        <label className="field">Epochs
-          <input type="number" data-testid="finetune-epochs" min={0} max={LIMITS.maxEpochs} value={epochs} onChange={(event) => setEpochs(Math.max(0, Math.min(LIMITS.maxEpochs, Math.round(Number(event.target.value) || 0))))} />
-        </label>
-        <label className="field">Learning rate
-          <input type="number" data-testid="finetune-lr" min={0} step="any" value={learningRate} onChange={(event) => setLearningRate(Math.max(0, Number(event.target.value) || 0))} />
-        </label>
-        <label className="field">Frozen layers
-          <input type="number" data-testid="finetune-frozen" min={0} max={Math.max(0, (base?.architecture.layers ?? 1) - 1)} value={frozenLayers} onChange={(event) => setFrozenLayers(Math.max(0, Math.min((base?.architecture.layers ?? 1) - 1, Math.round(Number(event.target.value) || 0))))} />
-        </label>
-        <label className="field">Head
+        </Setting>
+        <Setting label="Passes over your recordings (epochs)" hint={`At most this many; training stops early when the held-out recordings stop improving for ${DEFAULTS.patience} passes. Default ${DEFAULTS.epochs}.`}>
+          <input type="number" data-testid="finetune-epochs" min={1} max={LIMITS.maxEpochs} step={1} value={epochs} onChange={(event) => setEpochs(Math.max(1, Math.min(LIMITS.maxEpochs, Math.round(Number(event.target.value) || DEFAULTS.epochs))))} />
+        </Setting>
+        <Setting label="Step size (learning rate)" hint={`How big each correction is: larger learns faster but can undo what the model knew. Default ${DEFAULTS.learningRate}.`}>
+          <input type="number" data-testid="finetune-lr" min={0.00001} max={1} step="any" value={learningRate} onChange={(event) => setLearningRate(Math.min(1, Math.max(0, Number(event.target.value) || DEFAULTS.learningRate)))} />
+        </Setting>
+        <Setting label="Layers kept fixed" hint="Layers nearest the sound that do not change; fewer trainable weights overfit less on few recordings. Default 0.">
+          <input type="number" data-testid="finetune-frozen" min={0} max={Math.max(0, (base?.architecture.layers ?? 1) - 1)} step={1} value={frozenLayers} onChange={(event) => setFrozenLayers(Math.max(0, Math.min((base?.architecture.layers ?? 1) - 1, Math.round(Number(event.target.value) || 0))))} />
+        </Setting>
+        <Setting label="Top layer" hint="Keep the model's top layer, or train a fresh one of another kind in its place (to compare memory cells).">
           <select data-testid="finetune-head" value={head} onChange={(event) => setHead(event.target.value as FineTuneRequest['head'])}>
             {HEADS.map((one) => <option key={one} value={one}>{HEAD_LABELS[one]}</option>)}
           </select>
-        </label>
-        <label className="field">Name
+        </Setting>
+        <Setting label="Name of the new version" hint="How the result appears in the model list.">
           <input data-testid="finetune-name" maxLength={LIMITS.maxTitleLength} placeholder={`${dataset.name} …`} value={name} onChange={(event) => setName(event.target.value)} />
-        </label>
-        <p className="muted hint">0 epochs or learning rate 0 = the defaults of <code>cellscribe train --from</code>.</p>
+        </Setting>
+        <p className="muted hint">
+          Also fixed: {DEFAULTS.batchSize} recordings per step; corrections larger than {DEFAULTS.clipNorm} (gradient norm) are scaled down to it.{' '}
+          <button type="button" className="link" data-testid="finetune-reset" onClick={() => {
+            setEpochs(DEFAULTS.epochs);
+            setLearningRate(DEFAULTS.learningRate);
+            setFrozenLayers(0);
+            setHead('keep');
+          }}>Back to the defaults</button>
+        </p>
         <div className="actions">
           <button type="submit" data-testid="finetune-start" disabled={!canTrain}>Start fine-tuning</button>
-          <button type="button" data-testid="finetune-compare" disabled={!canTrain} title="Three jobs on the same data: a fresh LSTM, peephole LSTM and GRU head" onClick={() => void start(['lstm', 'peephole', 'gru'])}>Compare heads (LSTM / peephole / GRU)</button>
+          <button type="button" data-testid="finetune-compare" disabled={!canTrain} title="Three jobs on the same recordings, each with a fresh top layer: LSTM, peephole LSTM and GRU" onClick={() => void start(['lstm', 'peephole', 'gru'])}>Compare top layers (LSTM / peephole / GRU)</button>
         </div>
         {dataset.trainUtterances === 0 ? <p className="muted">This dataset has no training recordings yet: record or import some first.</p> : null}
         {notice ? <p className="error" role="alert">{notice}</p> : null}
@@ -138,8 +165,8 @@ export function TrainSection({ dataset, models, activeModelId }: Props) {
       {jobs.length > 0 ? (
         <>
           <div className="curves">
-            <CurveChart title="Training loss" yLabel="CTC loss" series={lossSeries} testId="loss-chart" logY />
-            <CurveChart title="Held-out CER" yLabel="CER" series={cerSeries} testId="cer-chart" />
+            <CurveChart title="Training loss (lower: fits your recordings better)" yLabel="CTC loss" series={lossSeries} testId="loss-chart" logY />
+            <CurveChart title="Letter errors on held-out recordings (CER)" yLabel="CER" series={cerSeries} testId="cer-chart" />
           </div>
           {focused ? <GradientHeatmap jobName={focused.job.request.name} snapshot={focused.gradients} range={focused.range} norms={focused.norms} /> : null}
           <h3>Compare variants</h3>

@@ -11,14 +11,14 @@ export function VariantsTable({ jobs }: { jobs: JobInfo[] }) {
   return (
     <table className="data-table compare-table" data-testid="compare-table" data-rows={rows.length}>
       <thead>
-        <tr><th /><th>Name</th><th>Head</th><th>State</th><th>Epochs</th><th>Steps</th><th>Train loss</th><th>Held-out CER</th><th>Best CER</th></tr>
+        <tr><th /><th>Name</th><th>Top layer</th><th>State</th><th>Epochs</th><th>Steps</th><th>Train loss</th><th>Held-out CER</th><th>Best CER</th></tr>
       </thead>
       <tbody>
         {rows.map((row, index) => (
           <tr key={row.jobId} data-testid="compare-row" data-job-id={row.jobId} className={row.heldOutCer !== null && row.heldOutCer === best ? 'best' : ''}>
             <td><span className="swatch" style={{ background: SERIES_COLOURS[index % SERIES_COLOURS.length] }} /></td>
             <td>{row.name}</td>
-            <td>{row.head}</td>
+            <td>{row.head === 'keep' ? 'kept' : `fresh ${row.head}`}</td>
             <td>{row.state}</td>
             <td className="number">{row.epochs}</td>
             <td className="number">{row.steps}</td>

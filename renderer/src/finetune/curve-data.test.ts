@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { JobInfo } from '../../../contract/contract.ts';
-import { alignSeries, appendCapped, cerPoints, finalMetrics, formatEta, lossPoints, type CurveSeries } from './curve-data.ts';
+import { alignSeries, appendCapped, cerPoints, finalMetrics, formatEta, lossPoints, type CurveSeries, stepAxisSplits } from './curve-data.ts';
 
 function job(curve: JobInfo['curve'], head: JobInfo['request']['head'] = 'keep'): JobInfo {
   return {
@@ -73,4 +73,17 @@ test('ETA text', () => {
   assert.equal(formatEta(185), '3 min 05 s');
   assert.equal(formatEta(3720), '1 h 02 min');
   assert.equal(formatEta(Number.NaN), '–');
+});
+
+test('step axis ticks are whole steps, evenly spaced, inside the range and not crowded', () => {
+  assert.deepEqual(stepAxisSplits(0, 3, 600), [0, 1, 2, 3]);
+  assert.deepEqual(stepAxisSplits(1, 2, 600), [1, 2]);
+  for (const [min, max, width] of [[0, 7, 100], [0, 40, 300], [3, 997, 640], [0, 12345, 500], [0, 0, 300]] as const) {
+    const ticks = stepAxisSplits(min, max, width);
+    assert.ok(ticks.length >= 1 && ticks.length <= Math.max(1, Math.floor(width / 50)) + 1, `${min}-${max}: ${ticks.length} ticks`);
+    for (const tick of ticks) assert.ok(Number.isInteger(tick) && tick >= min && tick <= max, `${tick} in ${min}-${max}`);
+    const gaps = new Set(ticks.slice(1).map((tick, index) => tick - ticks[index]));
+    assert.ok(gaps.size <= 1, 'evenly spaced');
+  }
+  assert.deepEqual(stepAxisSplits(5, 1, 300), []);
 });

@@ -104,3 +104,25 @@ export function formatEta(seconds: number): string {
   if (total < 3600) return `${Math.floor(total / 60)} min ${String(total % 60).padStart(2, '0')} s`;
   return `${Math.floor(total / 3600)} h ${String(Math.floor(total / 60) % 60).padStart(2, '0')} min`;
 }
+
+/**
+ * Tick positions for a training-step axis: whole steps only (a tick at step 0.5 means nothing),
+ * spaced 1, 2, 5, 10, 20, 50… apart so that ticks are at least `minSpacePx` apart on an axis
+ * `widthPx` wide.
+ */
+export function stepAxisSplits(min: number, max: number, widthPx: number, minSpacePx = 50): number[] {
+  if (!Number.isFinite(min) || !Number.isFinite(max) || max < min) return [];
+  const span = Math.max(max - min, 1);
+  const maxTicks = Math.max(1, Math.floor(widthPx / minSpacePx));
+  let increment = 1;
+  for (let decade = 1; ; decade *= 10) {
+    const found = [1, 2, 5].map((m) => m * decade).find((candidate) => span / candidate <= maxTicks);
+    if (found !== undefined) {
+      increment = found;
+      break;
+    }
+  }
+  const ticks: number[] = [];
+  for (let tick = Math.ceil(min / increment) * increment; tick <= max + 1e-9; tick += increment) ticks.push(tick);
+  return ticks;
+}

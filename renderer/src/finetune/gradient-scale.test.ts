@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { colourOf } from '../inspect/colour-scales.ts';
-import { decadeLabel, decadesAcrossTime, logFraction, NON_FINITE_COLOUR, widenRange, writeGradientColour } from './gradient-scale.ts';
+import { decadeLabel, decadesAcrossTime, logFraction, NON_FINITE_COLOUR, widenRange, writeGradientColour, plainFactor } from './gradient-scale.ts';
 
 const close = (actual: number, expected: number, tolerance = 1e-9) => assert.ok(Math.abs(actual - expected) <= tolerance, `expected ${expected}, got ${actual}`);
 
@@ -59,4 +59,12 @@ test('decades across time: log10(first / last) per layer of a [layers × steps] 
   assert.throws(() => decadesAcrossTime(norms, 3, 3), /expected 3×3 = 9 norms, got 6/);
   assert.equal(decadeLabel(-3), '1e-3');
   assert.equal(decadeLabel(-2.54), '10^-2.5');
+});
+
+test('plainFactor says a change in decades as a factor in words', () => {
+  assert.equal(plainFactor(-5.2), '160 000× weaker');
+  assert.equal(plainFactor(0.5), '3× stronger');
+  assert.equal(plainFactor(-1), '10× weaker');
+  assert.equal(plainFactor(0.1), 'about as strong');
+  assert.match(plainFactor(Number.NaN), /not measurable/);
 });

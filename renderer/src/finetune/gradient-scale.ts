@@ -86,3 +86,12 @@ export function decadesAcrossTime(norms: Float32Array, layers: number, steps: nu
   }
   return result;
 }
+
+/** "160 000× weaker" / "3× stronger" / "about the same" for a change of `decades` (log10). */
+export function plainFactor(decades: number): string {
+  if (!Number.isFinite(decades)) return 'not measurable (a zero or broken value)';
+  const factor = 10 ** Math.abs(decades);
+  if (factor < 1.5) return 'about as strong';
+  const rounded = factor >= 100 ? Number(factor.toPrecision(2)) : Math.round(factor);
+  return `${rounded.toLocaleString('en-US').replace(/,/g, ' ')}× ${decades < 0 ? 'weaker' : 'stronger'}`;
+}

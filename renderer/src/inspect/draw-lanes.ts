@@ -26,23 +26,75 @@ const scratch = typeof document !== 'undefined' ? document.createElement('canvas
 /**
  * Draws an RGBA image `columns` wide and `rows` tall, column c covering the seconds
  * [c·columnSeconds, (c+1)·columnSeconds), through the view, without smoothing (cells stay crisp).
- * Only the columns inside the view are scaled onto the canvas.
  */
 export function drawImageLane(canvas: HTMLCanvasElement, pixels: Uint8ClampedArray, columns: number, rows: number, columnSeconds: number, view: TimeView): void {
-  const context = prepareCanvas(canvas);
-  if (!context || !scratch || columns === 0 || rows === 0 || !(columnSeconds > 0)) return;
+  if (!scratch || columns === 0 || rows === 0) {
+    prepareCanvas(canvas);
+    return;
+  }
   scratch.width = columns;
   scratch.height = rows;
-  const scratchContext = scratch.getContext('2d');
-  if (!scratchContext) return;
-  scratchContext.putImageData(new ImageData(pixels as Uint8ClampedArray<ArrayBuffer>, columns, rows), 0, 0);
+  scratch.getContext('2d')?.putImageData(new ImageData(pixels as Uint8ClampedArray<ArrayBuffer>, columns, rows), 0, 0);
+  drawSourceLane(canvas, scratch, columns, rows, columnSeconds, view);
+}
+
+/** Scales the columns of `source` (an image `columns` × `rows`) that fall inside the view onto the lane. */
+function drawSourceLane(canvas: HTMLCanvasElement, source: HTMLCanvasElement, columns: number, rows: number, columnSeconds: number, view: TimeView): void {
+  const context = prepareCanvas(canvas);
+  if (!context || columns === 0 || rows === 0 || !(columnSeconds > 0)) return;
   context.imageSmoothingEnabled = false;
   const first = Math.max(0, Math.floor(view.start / columnSeconds));
   const last = Math.min(columns, Math.ceil(view.end / columnSeconds));
   if (last <= first) return;
   const left = xOf(first * columnSeconds, view, canvas.width);
   const right = xOf(last * columnSeconds, view, canvas.width);
-  context.drawImage(scratch, first, 0, last - first, rows, left, 0, right - left, canvas.height);
+  context.drawImage(source, first, 0, last - first, rows, left, 0, right - left, canvas.height);
+}
+
+/**
+ * A heatmap's image kept between frames: while a recording grows with the same colouring (same
+ * `key`: layer, matrix, order, range, pooling), only the new steps' columns are coloured and
+ * added, so a live frame costs the chunk, not the whole recording. Any other change recolours all.
+ */
+export class LaneImage {
+  private readonly image = typeof document !== 'undefined' ? document.createElement('canvas') : null;
+  private key = '';
+  private filled = 0;
+  private rows = 0;
+
+  /** Brings the image to `steps` columns; `columns(from)` colours steps [from, steps) (rows × (steps − from) RGBA). */
+  update(key: string, steps: number, rows: number, columns: (fromStep: number) => Uint8ClampedArray): void {
+    const image = this.image;
+    if (!image) return;
+    if (key !== this.key || rows !== this.rows || steps < this.filled) {
+      this.key = key;
+      this.rows = rows;
+      this.filled = 0;
+      image.width = Math.max(1, steps);
+      image.height = Math.max(1, rows);
+    }
+    if (steps === this.filled || rows === 0) return;
+    const context = image.getContext('2d');
+    if (!context) return;
+    if (steps > image.width) {
+      // Grow by doubling, keeping what is coloured (setting width clears a canvas).
+      const kept = document.createElement('canvas');
+      kept.width = this.filled;
+      kept.height = rows;
+      if (this.filled > 0) kept.getContext('2d')?.drawImage(image, 0, 0);
+      image.width = Math.max(steps, image.width * 2);
+      if (this.filled > 0) context.drawImage(kept, 0, 0);
+    }
+    const pixels = columns(this.filled);
+    context.putImageData(new ImageData(pixels as Uint8ClampedArray<ArrayBuffer>, steps - this.filled, rows), this.filled, 0);
+    this.filled = steps;
+  }
+
+  /** Draws the image's steps onto the lane through the view. */
+  draw(canvas: HTMLCanvasElement, columnSeconds: number, view: TimeView): void {
+    if (!this.image) return;
+    drawSourceLane(canvas, this.image, this.filled, this.rows, columnSeconds, view);
+  }
 }
 
 /** The waveform as a min/max envelope per pixel column. */

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { InspectionDTO } from '../../../contract/contract.ts';
 import { colourOf } from './colour-scales.ts';
-import { appendInspection, emptyInspection, featurePixels, heatmapPixels, mostLikelyClasses, stepAt, waveformEnvelope } from './timeline-data.ts';
+import { appendInspection, emptyInspection, featurePixels, heatmapColumns, heatmapPixels, stickyLimit, mostLikelyClasses, stepAt, waveformEnvelope } from './timeline-data.ts';
 
 /** An inspection whose every value encodes (step, unit, which matrix), so slices are checkable. */
 function inspection(firstStep: number, steps: number, units = 3, classes = ['', 'a', 'b']): InspectionDTO {
@@ -108,4 +108,30 @@ test('stepAt maps seconds to steps and -1 outside', () => {
 test('waveformEnvelope gives each column its min and max', () => {
   const pcm = Float32Array.from([0.1, -0.5, 0.3, 0.9, -0.2, 0.0, 0.4]);
   assert.deepEqual([...waveformEnvelope(pcm, 3, 3)].map((v) => Number(v.toFixed(3))), [-0.5, 0.3, -0.2, 0.9, 0, 0.4]);
+});
+
+test('heatmapColumns colours only the new steps, exactly as the full image has them', () => {
+  const steps = 9;
+  const units = 5;
+  const matrix = Float32Array.from({ length: steps * units }, (_, i) => Math.cos(i * 0.77));
+  const order = Int32Array.from([4, 2, 0, 1, 3]);
+  for (const pool of [1, 2]) {
+    const full = heatmapPixels(matrix, steps, units, order, 'diverging', 1, pool);
+    const tail = heatmapColumns(matrix, steps, units, order, 'diverging', 1, pool, 6);
+    const rows = Math.ceil(units / pool);
+    assert.equal(tail.length, 3 * rows * 4);
+    for (let row = 0; row < rows; row++) {
+      for (let t = 6; t < steps; t++) {
+        assert.deepEqual([...tail.subarray((row * 3 + t - 6) * 4, (row * 3 + t - 6) * 4 + 4)], [...full.subarray((row * steps + t) * 4, (row * steps + t) * 4 + 4)]);
+      }
+    }
+  }
+});
+
+test('stickyLimit keeps the range until the estimate moves by more than the tolerance', () => {
+  assert.equal(stickyLimit(undefined, 2), 2);
+  assert.equal(stickyLimit(2, 2.4), 2);
+  assert.equal(stickyLimit(2, 1.7), 2);
+  assert.equal(stickyLimit(2, 2.6), 2.6);
+  assert.equal(stickyLimit(2, 1.5), 1.5);
 });

@@ -94,28 +94,47 @@ export function mostLikelyClasses(logProbs: Float32Array, steps: number, classes
  * active unit out). The canvas scales the image to its size.
  */
 export function heatmapPixels(matrix: Float32Array, steps: number, units: number, order: Int32Array, scale: ScaleKind, limit: number, pool = 1): Uint8ClampedArray {
+  return heatmapColumns(matrix, steps, units, order, scale, limit, pool, 0);
+}
+
+/**
+ * The columns [fromStep, steps) of heatmapPixels' image, as an image of their own
+ * (steps − fromStep wide): while recording, only the steps a chunk added are coloured.
+ */
+export function heatmapColumns(matrix: Float32Array, steps: number, units: number, order: Int32Array, scale: ScaleKind, limit: number, pool: number, fromStep: number): Uint8ClampedArray {
   if (matrix.length < steps * units) {
     throw new Error(`heatmapPixels: expected ${steps}×${units}=${steps * units} values, got ${matrix.length}`);
   }
   if (order.length !== units) throw new Error(`heatmapPixels: expected an order of ${units} units, got ${order.length}`);
   if (!(pool >= 1) || !Number.isInteger(pool)) throw new Error(`heatmapPixels: pool must be a positive integer, got ${pool}`);
   const rows = Math.ceil(units / pool);
-  const pixels = new Uint8ClampedArray(steps * rows * 4);
+  const width = Math.max(0, steps - fromStep);
+  const pixels = new Uint8ClampedArray(width * rows * 4);
   for (let row = 0; row < rows; row++) {
     const first = row * pool;
     const last = Math.min(first + pool, units);
-    for (let t = 0; t < steps; t++) {
+    for (let t = fromStep; t < steps; t++) {
       let value = matrix[t * units + order[first]];
       for (let r = first + 1; r < last; r++) {
         const candidate = matrix[t * units + order[r]];
         if (Math.abs(candidate) > Math.abs(value)) value = candidate;
       }
-      const offset = (row * steps + t) * 4;
+      const offset = (row * width + (t - fromStep)) * 4;
       writeColour(scale, value, limit, pixels, offset);
       pixels[offset + 3] = 255;
     }
   }
   return pixels;
+}
+
+/**
+ * The colour range to keep while a recording grows: the previous one until the new estimate
+ * moves by more than `tolerance` (a factor), so that the picture neither flickers nor has to be
+ * recoloured from the start every chunk.
+ */
+export function stickyLimit(previous: number | undefined, next: number, tolerance = 1.25): number {
+  if (previous === undefined || !(previous > 0)) return next;
+  return next > previous * tolerance || next < previous / tolerance ? next : previous;
 }
 
 /**
