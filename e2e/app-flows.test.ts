@@ -105,6 +105,19 @@ test('files, library, export, settings and an engine crash, against the real bac
     }
     await session.screenshot('inspect-library-transcript');
 
+    // Keyboard: Ctrl+4 back to the library, Ctrl+E exports the open transcript as text, Ctrl+O
+    // opens the file picker on the Files tab, Ctrl+1 goes to Record.
+    await page.keyboard.press('Control+4');
+    await waitForPage(page, `document.querySelector('[data-testid=tab-library]').getAttribute('aria-selected') === 'true'`);
+    const [textDownload] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Control+e')]);
+    assert.equal(textDownload.suggestedFilename(), 'Seven, imported.txt');
+    assert.equal(readFileSync((await textDownload.path())!, 'utf8'), await backend.exportTranscript(seven.id, 'txt'));
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Control+o')]);
+    assert.ok(chooser.isMultiple(), 'the Files picker (several files at once)');
+    await waitForPage(page, `document.querySelector('[data-testid=tab-files]').getAttribute('aria-selected') === 'true'`);
+    await page.keyboard.press('Control+1');
+    await waitForPage(page, `document.querySelector('[data-testid=tab-record]').getAttribute('aria-selected') === 'true'`);
+
     // Settings: the backend in use and why, and decoding changes reach the backend.
     await page.getByTestId('tab-settings').click();
     const status = await backend.getStatus();

@@ -13,6 +13,7 @@ import { StatusBar } from './components/StatusBar.tsx';
 import { TabBar, type TabId } from './components/TabBar.tsx';
 import { VoicePanel } from './components/VoicePanel.tsx';
 import { trainingStore } from './finetune/training-store.ts';
+import { dispatchShortcut, shortcutFor } from './shortcuts.ts';
 
 /** True when a key press should go to the focused field rather than the shortcut. */
 function typingInto(target: EventTarget | null): boolean {
@@ -46,18 +47,30 @@ export function App() {
     else if (recorder.state === 'idle') void recorder.start(settings?.microphoneId ?? '');
   }, [recorder, settings?.microphoneId]);
 
-  // R toggles recording from any panel but Your voice (not while typing in a field).
+  // Keyboard shortcuts (renderer/src/shortcuts.ts): R / S for recording (not in Your voice, which
+  // records prompts with its own button and must not open a second microphone session),
+  // Ctrl/⌘ + O, E and 1–6.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.key.toLowerCase() !== 'r' || event.ctrlKey || event.metaKey || event.altKey || event.repeat || typingInto(event.target)) return;
-      // Your voice records prompts with its own button; R there must not open a second microphone session.
-      if (tab === 'voice') return;
+      const action = shortcutFor({ key: event.key, ctrlKey: event.ctrlKey, metaKey: event.metaKey, altKey: event.altKey, repeat: event.repeat, typing: typingInto(event.target) });
+      if (!action) return;
+      if (action.kind === 'toggle-record' || action.kind === 'stop-record') {
+        if (tab === 'voice') return;
+        if (action.kind === 'stop-record' && recorder.state !== 'recording') return;
+        event.preventDefault();
+        toggleRecording();
+        return;
+      }
       event.preventDefault();
-      toggleRecording();
+      if (action.kind === 'tab') setTab(action.tab);
+      else if (action.kind === 'open-file') {
+        setTab('files');
+        dispatchShortcut(action);
+      } else dispatchShortcut(action);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [toggleRecording, tab]);
+  }, [toggleRecording, tab, recorder.state]);
 
   const changeMicrophone = (microphoneId: string) => {
     if (!settings) return;

@@ -1,6 +1,7 @@
-import { useRef, useState, type DragEvent } from 'react';
+import { useEffect, useRef, useState, type DragEvent } from 'react';
 import { LIMITS } from '../../../contract/contract.ts';
 import { errorText, getApi, useAppEvent } from '../api.ts';
+import { onShortcut } from '../shortcuts.ts';
 import { FileQueue, type FileJob } from './FileQueue.tsx';
 
 const ACCEPT = '.wav,.flac,.mp3,.ogg,.oga,audio/wav,audio/x-wav,audio/flac,audio/mpeg,audio/ogg';
@@ -18,6 +19,11 @@ export function FilesPanel({ onOpenTranscript }: { onOpenTranscript(id: string):
   const [dragging, setDragging] = useState(false);
   const queue = useRef<{ job: FileJob; file: File }[]>([]);
   const running = useRef(false);
+  const fileInput = useRef<HTMLInputElement>(null);
+  // Ctrl/⌘+O (App switches to this tab first): open the file picker.
+  useEffect(() => onShortcut((action) => {
+    if (action.kind === 'open-file') fileInput.current?.click();
+  }), []);
 
   const patch = (jobId: string, change: Partial<FileJob>) => setJobs((list) => list.map((job) => (job.jobId === jobId ? { ...job, ...change } : job)));
 
@@ -88,6 +94,7 @@ export function FilesPanel({ onOpenTranscript }: { onOpenTranscript(id: string):
           Choose files…
           <input
             type="file"
+            ref={fileInput}
             data-testid="file-input"
             accept={ACCEPT}
             multiple

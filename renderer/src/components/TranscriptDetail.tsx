@@ -1,8 +1,9 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ExportFormat, TranscriptDTO } from '../../../contract/contract.ts';
 import { errorText, getApi } from '../api.ts';
 import { LOW_CONFIDENCE, WordList } from './WordList.tsx';
 import { safeFileName, saveBlob } from '../lib/save-file.ts';
+import { onShortcut } from '../shortcuts.ts';
 
 const MIME: Record<ExportFormat, string> = { txt: 'text/plain', srt: 'application/x-subrip', vtt: 'text/vtt', json: 'application/json' };
 
@@ -32,6 +33,14 @@ export function TranscriptDetail({ transcript, onChanged, onDelete, onLookInside
     }
   };
 
+  // Ctrl/⌘+E exports the transcript shown, as plain text (only while the library shows it).
+  const root = useRef<HTMLElement>(null);
+  const exportRef = useRef(exportAs);
+  exportRef.current = exportAs;
+  useEffect(() => onShortcut((action) => {
+    if (action.kind === 'export' && root.current && root.current.offsetParent !== null) void exportRef.current('txt');
+  }), []);
+
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(transcript.text);
@@ -43,7 +52,7 @@ export function TranscriptDetail({ transcript, onChanged, onDelete, onLookInside
 
   const unsure = transcript.words.filter((word) => word.confidence < LOW_CONFIDENCE).length;
   return (
-    <article className="transcript-detail" data-testid="transcript-detail">
+    <article className="transcript-detail" data-testid="transcript-detail" ref={root}>
       <input
         className="title-input"
         data-testid="rename-input"
