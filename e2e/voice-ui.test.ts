@@ -109,7 +109,7 @@ test('Your voice against the fake API: collect, train, compare, keep', { skip, t
       return reds;
     })()`);
     assert.equal(historyReds, 0);
-    const badgeColour = await page.getByTestId('clip-indicator').evaluate((element) => getComputedStyle(element).backgroundColor);
+    const badgeColour = (await page.evaluate(`getComputedStyle(document.querySelector('[data-testid=clip-indicator]')).backgroundColor`)) as string;
     assert.doesNotMatch(badgeColour, /rgb\((9\d|1\d\d|2\d\d), (\d|[1-4]\d), (\d|[1-4]\d)\)/, `badge ${badgeColour} is not red`);
     assert.match((await page.getByTestId('gradient-reach').textContent()) ?? '', /layer 1 (about as strong|[\d ]+× (weaker|stronger)|not measurable)/);
 

@@ -13,7 +13,8 @@ import { StatusBar } from './components/StatusBar.tsx';
 import { TabBar, type TabId } from './components/TabBar.tsx';
 import { VoicePanel } from './components/VoicePanel.tsx';
 import { trainingStore } from './finetune/training-store.ts';
-import { dispatchShortcut, shortcutFor } from './shortcuts.ts';
+import { dispatchShortcut } from './shortcut-events.ts';
+import { shortcutFor } from './shortcuts.ts';
 
 /** True when a key press should go to the focused field rather than the shortcut. */
 function typingInto(target: EventTarget | null): boolean {

@@ -3,7 +3,7 @@
  * press to an action, so the mapping is unit-tested without a DOM. Plain letters only act when
  * no field has the focus; Ctrl (⌘ on macOS) combinations act everywhere.
  */
-import { TABS, type TabId } from './components/TabBar.tsx';
+import { TABS, type TabId } from './tabs.ts';
 
 export type ShortcutAction =
   | { kind: 'toggle-record' }
@@ -47,18 +47,4 @@ export function shortcutFor(press: KeyPress): ShortcutAction | null {
   if (key === 'r') return { kind: 'toggle-record' };
   if (key === 's' || key === 'escape') return { kind: 'stop-record' };
   return null;
-}
-
-/** Actions that a panel carries out itself (opening its file picker, exporting its transcript). */
-export const SHORTCUT_EVENT = 'cellscribe-shortcut';
-
-export function dispatchShortcut(action: ShortcutAction): void {
-  window.dispatchEvent(new CustomEvent<ShortcutAction>(SHORTCUT_EVENT, { detail: action }));
-}
-
-/** Subscribes a panel to shortcut actions; returns the unsubscribe function. */
-export function onShortcut(listener: (action: ShortcutAction) => void): () => void {
-  const handler = (event: Event) => listener((event as CustomEvent<ShortcutAction>).detail);
-  window.addEventListener(SHORTCUT_EVENT, handler);
-  return () => window.removeEventListener(SHORTCUT_EVENT, handler);
 }

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type DragEvent } from 'react';
 import { LIMITS } from '../../../contract/contract.ts';
 import { errorText, getApi, useAppEvent } from '../api.ts';
-import { onShortcut } from '../shortcuts.ts';
+import { onShortcut } from '../shortcut-events.ts';
 import { FileQueue, type FileJob } from './FileQueue.tsx';
 
 const ACCEPT = '.wav,.flac,.mp3,.ogg,.oga,audio/wav,audio/x-wav,audio/flac,audio/mpeg,audio/ogg';

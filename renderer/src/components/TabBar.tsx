@@ -1,13 +1,6 @@
-export type TabId = 'record' | 'inspect' | 'files' | 'library' | 'voice' | 'settings';
+import { TABS, type TabId } from '../tabs.ts';
 
-export const TABS: readonly { id: TabId; label: string }[] = [
-  { id: 'record', label: 'Record' },
-  { id: 'inspect', label: 'Look inside' },
-  { id: 'files', label: 'Files' },
-  { id: 'library', label: 'Library' },
-  { id: 'voice', label: 'Your voice' },
-  { id: 'settings', label: 'Settings' },
-];
+export { TABS, type TabId };
 
 /** The panel switcher. */
 export function TabBar({ active, onSelect, recording }: { active: TabId; onSelect(tab: TabId): void; recording: boolean }) {

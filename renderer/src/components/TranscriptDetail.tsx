@@ -3,7 +3,7 @@ import type { ExportFormat, TranscriptDTO } from '../../../contract/contract.ts'
 import { errorText, getApi } from '../api.ts';
 import { LOW_CONFIDENCE, WordList } from './WordList.tsx';
 import { safeFileName, saveBlob } from '../lib/save-file.ts';
-import { onShortcut } from '../shortcuts.ts';
+import { onShortcut } from '../shortcut-events.ts';
 
 const MIME: Record<ExportFormat, string> = { txt: 'text/plain', srt: 'application/x-subrip', vtt: 'text/vtt', json: 'application/json' };
 
