@@ -17,6 +17,7 @@ import {
   type RecurrentState,
 } from './recurrent.ts';
 import { runRecurrentOnDevice } from './recurrent-device.ts';
+import { inferRecurrent } from './inference.ts';
 
 /** Everything a layer exposes for the "look inside" views, each [batch, steps, units]. */
 export interface LayerTrace {
@@ -203,6 +204,29 @@ export class AcousticModel {
     // transposed kernels that are slow on wasm).
     const logits = denseOverTime(x, this.outputKernel, this.outputBias); // [batch, steps, classes]
     return inspect ? { logits, states, traces } : { logits, states };
+  }
+
+  /**
+   * Recognition-only forward pass: like forward() without inspection, but through the
+   * forward-only recurrent path (no gates kept for a backward pass, memory independent of the
+   * length). Not differentiable. Dispose the result's tensors (or call inside tf.tidy).
+   */
+  infer(stacked: tf.Tensor3D, initial?: RecurrentState[]): ForwardResult {
+    let x: tf.Tensor3D = stacked; // [batch, steps, k*dim]
+    const states: RecurrentState[] = [];
+    this.layers.forEach((layer, i) => {
+      const run = inferRecurrent(layer, x, initial?.[i]);
+      if (x !== stacked) x.dispose(); // the previous layer's output is not needed any more
+      x = run.output; // [batch, steps, units]
+      states.push(run.final);
+    });
+    // The same fused kernel as denseOverTime's forward, without its gradient bookkeeping.
+    const logits = tf.tidy(() => tf.fused.matMul({ a: tf.reshape(x, [-1, this.config.units]) as tf.Tensor2D, b: this.outputKernel, bias: this.outputBias })); // [batch*steps, classes]
+    const [batch, steps] = x.shape;
+    x.dispose();
+    const shaped = tf.reshape(logits, [batch, steps, this.classes]) as tf.Tensor3D; // [batch, steps, classes]
+    logits.dispose();
+    return { logits: shaped, states };
   }
 
   /** Total number of weights. */
