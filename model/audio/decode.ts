@@ -1,9 +1,12 @@
 /**
- * Format sniffing and decoding of whole files held in memory. WAV goes through our own reader
- * (wav.ts); FLAC, MP3 and Ogg (Vorbis, also Opus) go through the `audio-decode` library.
- * Anything else is refused with an AudioError that says what the bytes look like.
+ * Format detection and decoding of whole files held in memory. WAV goes through our own reader
+ * (wav.ts: truncation, odd layouts and huge files handled our way); everything else is detected
+ * by `audio-type` and decoded by `audio-decode`, which reads M4A/AAC, WebM, Ogg Vorbis/Opus,
+ * FLAC, MP3, AIFF, CAF, AMR, WMA and more. Only bytes neither recognises are refused, with an
+ * AudioError that says what the bytes look like.
  */
 import decode from 'audio-decode';
+import audioType from 'audio-type';
 import { AudioError } from './audio-error.ts';
 import { decodeWavBytes } from './wav.ts';
 
@@ -13,7 +16,7 @@ export type AudioFormat = 'wav' | 'flac' | 'mp3' | 'ogg-vorbis' | 'ogg-opus';
 /** Result of sniffing: a format we decode, or a description of what the bytes seem to be. */
 export type SniffResult = { format: AudioFormat } | { format: null; lookslike: string };
 
-export const EXPECTED_FORMATS = 'expected WAV, FLAC, MP3 or Ogg';
+export const EXPECTED_FORMATS = 'expected audio such as WAV, FLAC, MP3, Ogg, Opus, M4A/AAC, WebM, AIFF, CAF, AMR or WMA';
 
 function ascii(bytes: Uint8Array, at: number, length: number): string {
   let s = '';
@@ -88,8 +91,55 @@ export function unsupportedFormatError(name: string, lookslike: string): AudioEr
   return new AudioError(name, `unsupported audio format: looks like ${lookslike} (${EXPECTED_FORMATS})`);
 }
 
+/** audio-decode's codec names (see its StreamDecoder registry). */
+export type LibraryCodec = keyof typeof LIBRARY_LABEL;
+
+/** Every codec audio-decode registers, with the name users know it by. */
+const LIBRARY_LABEL = {
+  mp3: 'MP3', flac: 'FLAC', opus: 'Ogg Opus', oga: 'Ogg Vorbis', m4a: 'M4A/AAC', mp4: 'MP4 audio', mov: 'QuickTime audio',
+  aac: 'AAC (ADTS)', aiff: 'AIFF', caf: 'CAF', webm: 'WebM', mkv: 'Matroska audio', avi: 'AVI audio', amr: 'AMR', wma: 'WMA',
+  qoa: 'QOA', ac3: 'AC-3', eac3: 'E-AC-3', dts: 'DTS', wv: 'WavPack', tta: 'TTA', ape: "Monkey's Audio", mpc: 'Musepack',
+  dsf: 'DSD (DSF)', dff: 'DSD (DFF)',
+} as const;
+
+/** How to read a file: our WAV reader, or one of audio-decode's codecs. */
+export type DetectedFormat =
+  | { reader: 'wav'; label: 'WAV' }
+  | { reader: 'library'; codec: LibraryCodec; label: string; probe?: Exclude<AudioFormat, 'wav'> };
+
+/**
+ * What the first bytes of a file are (64 KB is plenty): WAV for our reader, else the codec
+ * audio-type names, when audio-decode has a decoder for it; null with a description otherwise.
+ * `probe` is set for the formats whose duration probe.ts can estimate from the headers.
+ */
+export function detectFormat(head: Uint8Array): DetectedFormat | { reader: null; lookslike: string } {
+  const sniffed = sniffFormat(head);
+  if (sniffed.format === 'wav') return { reader: 'wav', label: 'WAV' };
+  if (sniffed.format !== null) {
+    const codec = LIBRARY_CODEC[sniffed.format];
+    return { reader: 'library', codec, label: FORMAT_LABEL[sniffed.format], probe: sniffed.format };
+  }
+  // audio-type reads `bytes.buffer` from its start: hand it a copy that owns its buffer (a Node
+  // Buffer is often a view into a shared 8 KB pool).
+  const type = audioType(ownBuffer(head));
+  if (type && type in LIBRARY_LABEL) return { reader: 'library', codec: type as LibraryCodec, label: LIBRARY_LABEL[type as LibraryCodec] };
+  return { reader: null, lookslike: type ? `${type} (which the decoder does not read)` : sniffed.lookslike };
+}
+
 const LIBRARY_CODEC = { flac: 'flac', mp3: 'mp3', 'ogg-vorbis': 'oga', 'ogg-opus': 'opus' } as const;
 const FORMAT_LABEL: Record<AudioFormat, string> = { wav: 'WAV', flac: 'FLAC', mp3: 'MP3', 'ogg-vorbis': 'Ogg Vorbis', 'ogg-opus': 'Ogg Opus' };
+
+/** The bytes in an array that starts at offset 0 of its own buffer (a copy only when needed). */
+function ownBuffer(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : Uint8Array.prototype.slice.call(bytes);
+}
+
+/** A fresh streaming decoder for a codec (feed chunks, then call with no argument to flush and free). */
+export async function libraryDecoder(codec: LibraryCodec): Promise<(chunk?: Uint8Array) => Promise<{ channelData: Float32Array[]; sampleRate: number }>> {
+  const make = (decode as unknown as Record<string, () => Promise<(chunk?: Uint8Array) => Promise<{ channelData: Float32Array[]; sampleRate: number }>>>)[codec];
+  if (typeof make !== 'function') throw new Error(`audio-decode has no decoder named ${codec}`);
+  return make();
+}
 
 /** Decoded audio at its own rate, one array per channel. */
 export interface DecodedAudio {
@@ -100,41 +150,44 @@ export interface DecodedAudio {
 
 /**
  * Decodes a whole file's bytes to per-channel float samples at the source rate. Throws
- * AudioError for empty input, unsupported formats and undecodable data. Does not validate the
+ * AudioError for empty input, unrecognised formats and undecodable data. Does not validate the
  * samples (see validate.ts) or resample.
  */
 export async function decodeAudioBytes(bytes: Uint8Array, name: string): Promise<DecodedAudio> {
   if (bytes.length === 0) throw new AudioError(name, 'file is empty (0 bytes)');
-  const sniffed = sniffFormat(bytes);
-  if (sniffed.format === null) throw unsupportedFormatError(name, sniffed.lookslike);
-  if (sniffed.format === 'wav') return decodeWavBytes(bytes, name);
-  return decodeWithLibrary(bytes, name, sniffed.format);
+  const detected = detectFormat(bytes.subarray(0, 64 * 1024));
+  if (detected.reader === null) throw unsupportedFormatError(name, detected.lookslike);
+  if (detected.reader === 'wav') return decodeWavBytes(bytes, name);
+  return decodeWithLibrary(bytes, name, detected.codec, detected.label);
 }
 
-async function decodeWithLibrary(bytes: Uint8Array, name: string, format: Exclude<AudioFormat, 'wav'>): Promise<DecodedAudio> {
-  const label = FORMAT_LABEL[format];
+async function decodeWithLibrary(bytes: Uint8Array, name: string, codec: LibraryCodec, label: string): Promise<DecodedAudio> {
   const pieces: Float32Array[][] = [];
   let sampleRate = 0;
   try {
-    const decoder = await decode[LIBRARY_CODEC[format]]();
+    const decoder = await libraryDecoder(codec);
     // Copy each piece at once: a codec may hand out views into wasm memory that the next call reuses.
-    const body = await decoder(bytes);
+    const body = await decoder(ownBuffer(bytes));
     if (body.channelData.length) { pieces.push(body.channelData.map((c) => c.slice())); sampleRate = body.sampleRate; }
     const tail = await decoder(); // flushes and frees
     if (tail.channelData.length) { pieces.push(tail.channelData.map((c) => c.slice())); sampleRate ||= tail.sampleRate; }
   } catch (err) {
     throw new AudioError(name, `could not decode ${label} data: ${err instanceof Error ? err.message : String(err)}`);
   }
-  if (pieces.length === 0 || !(sampleRate > 0)) {
+  if (pieces.length === 0 || !(sampleRate > 0) || pieces.every((p) => p[0].length === 0)) {
     throw new AudioError(name, `no audio could be decoded from this ${label} file (corrupt or truncated?)`);
   }
+  return { channels: joinPieces(pieces), sampleRate, warnings: [] };
+}
+
+/** Joins decoded pieces per channel (a piece with fewer channels repeats its own). */
+export function joinPieces(pieces: Float32Array[][]): Float32Array[] {
   const channelCount = Math.max(...pieces.map((p) => p.length));
   const frames = pieces.reduce((n, p) => n + p[0].length, 0);
-  const channels = Array.from({ length: channelCount }, (_, ch) => {
+  return Array.from({ length: channelCount }, (_, ch) => {
     const out = new Float32Array(frames);
     let at = 0;
     for (const piece of pieces) { out.set(piece[ch % piece.length], at); at += piece[0].length; }
     return out;
   });
-  return { channels, sampleRate, warnings: [] };
 }

@@ -13,14 +13,15 @@
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { AudioError } from './audio-error.ts';
-import { decodeAudioBytes, sniffFormat, unsupportedFormatError } from './decode.ts';
+import { decodeAudioBytes, detectFormat, unsupportedFormatError } from './decode.ts';
 import { estimateSeconds } from './probe.ts';
 import { resampleTo16k, type ResampleQuality } from './resample.ts';
 import { checkChannels } from './validate.ts';
 import { decodeWavData, parseWavHeader, truncationWarning, type ByteSource } from './wav.ts';
 
 export { AudioError } from './audio-error.ts';
-export { decodeAudioBytes, sniffFormat, type AudioFormat, type DecodedAudio } from './decode.ts';
+export { decodeAudioBytes, detectFormat, sniffFormat, type AudioFormat, type DecodedAudio } from './decode.ts';
+export { openAudioStream, type AudioStream } from './audio-stream.ts';
 export { resample, resampleTo16k, createResampler, TARGET_RATE, type StreamResampler, type ResampleQuality } from './resample.ts';
 export { checkSamples, checkChannels } from './validate.ts';
 export { writeWav, encodeWav, type WavBitDepth } from './wav.ts';
@@ -86,7 +87,8 @@ function mixToMono(channels: Float32Array[]): Float32Array {
 }
 
 /**
- * Loads an audio file (WAV, FLAC, MP3, Ogg) as mono 16 kHz samples. Throws AudioError (naming
+ * Loads an audio file (WAV, or anything audio-decode reads: FLAC, MP3, Ogg, M4A/AAC, WebM, AIFF,
+ * CAF, AMR, WMA, …) as mono 16 kHz samples. Throws AudioError (naming
  * the file) for anything that cannot become usable audio; see the module comment for the policy.
  */
 export async function loadAudioFile(path: string, opts: LoadOptions = {}): Promise<LoadedAudio> {
@@ -109,9 +111,9 @@ export async function loadAudioFile(path: string, opts: LoadOptions = {}): Promi
   try {
     const source = fileSource(fd, size);
     const head = source.read(0, HEAD_BYTES);
-    const sniffed = sniffFormat(head);
-    if (sniffed.format === null) throw unsupportedFormatError(path, sniffed.lookslike);
-    if (sniffed.format === 'wav') {
+    const detected = detectFormat(head);
+    if (detected.reader === null) throw unsupportedFormatError(path, detected.lookslike);
+    if (detected.reader === 'wav') {
       const layout = parseWavHeader(source, path);
       const seconds = layout.frames / layout.sampleRate;
       if (seconds > maxSeconds) throw tooLong(path, seconds, maxSeconds, 'from the WAV header');
@@ -123,7 +125,7 @@ export async function loadAudioFile(path: string, opts: LoadOptions = {}): Promi
       };
     } else {
       const tail = source.read(Math.max(0, size - HEAD_BYTES), HEAD_BYTES);
-      const estimate = estimateSeconds(sniffed.format, head, tail, size);
+      const estimate = detected.probe ? estimateSeconds(detected.probe, head, tail, size) : null;
       if (estimate !== null && estimate > maxSeconds) throw tooLong(path, estimate, maxSeconds, 'estimated from its headers');
       if (estimate === null && size > MAX_UNPROBED_BYTES) {
         throw new AudioError(path, `file is ${size} bytes and its headers give no duration; refusing to read more than ${MAX_UNPROBED_BYTES} bytes`);
