@@ -6,29 +6,34 @@ import * as tf from '@tensorflow/tfjs';
 import { readModelFolder, type ModelMeta } from '../io/model-store.ts';
 import { AcousticModel, type LayerTrace } from '../nn/acoustic-model.ts';
 import type { RecurrentState } from '../nn/recurrent.ts';
-import { decode, DEFAULT_BEAM, type DecodeResult } from '../ctc/decode.ts';
-import { BeamSearch } from '../ctc/prefix-beam.ts';
-import { alignWords } from '../ctc/alignment.ts';
-import { loadAudioFile } from '../audio/load-audio.ts';
+import { decode, type DecodeResult, type WordTiming } from '../ctc/decode.ts';
+import { greedyLabels } from '../ctc/greedy.ts';
 import { StreamingFeatures } from '../features/streaming-features.ts';
-import { pcmToFeatures } from '../features/frontend.ts';
-import { decodeOptions, type ResolvedDecoding } from '../ctc/decode-settings.ts';
-import type { FeatureMatrix } from '../features/feature-matrix.ts';
+import { openAudioStream } from '../audio/audio-stream.ts';
+import { decodeOptions, type ResolvedDecoding } from './decode-settings.ts';
+import { defaultSegmenterOptions, findCut, type SegmenterOptions } from './segmenter.ts';
 
 /** One layer's internals over time, as plain arrays: each [steps × units], row-major. */
 export type LayerTraceData = Partial<Record<keyof LayerTrace, Float32Array>>;
 
+/** A stretch of speech between pauses, decoded on its own (see segmenter.ts); times in seconds. */
+export interface TranscriptSegment {
+  start: number;
+  end: number;
+  text: string;
+}
+
 export interface Transcription extends DecodeResult {
+  /** The non-empty segments the text was decoded in, in order (paragraphs). */
+  segments: TranscriptSegment[];
   /** Network steps and the seconds each covers. */
   steps: number;
   stepSeconds: number;
   classes: number;
-  /** Per-step log-probabilities, [steps × classes]. */
+  /** Per-step log-probabilities, [steps × classes] (empty when the session was told not to keep them). */
   logProbs: Float32Array;
   /** Per-layer internals, when asked for. */
   traces?: LayerTraceData[];
-  /** The raw (unnormalised) MFCC + delta frames the network saw, when inspection was asked for. */
-  features?: FeatureMatrix;
   durationSeconds: number;
   /** Wall-clock seconds spent, and their ratio to the audio's duration. */
   processingSeconds: number;
@@ -57,7 +62,7 @@ function concatFloat32(parts: Float32Array[]): Float32Array {
   return out;
 }
 
-export interface StepTensors {
+interface StepTensors {
   logProbs: tf.Tensor3D; // [1, steps, classes]
   states: RecurrentState[];
   traces?: LayerTrace[];
@@ -85,61 +90,76 @@ export class Recognizer {
     // tidy keeps every tensor reachable from the returned object and frees the intermediates.
     return tf.tidy(() => {
       const input = tf.tensor3d(normalised, [1, frames, this.model.inputDim]); // [1, frames, dim]
-      const result = this.model.forward(this.model.stackFrames(input), states, inspect);
+      const stacked = this.model.stackFrames(input); // [1, steps, k*dim]
+      // Recognition never runs a backward pass: the forward-only path keeps no gates.
+      const result = inspect ? this.model.forward(stacked, states, true) : this.model.infer(stacked, states);
       const logProbs = tf.logSoftmax(result.logits) as tf.Tensor3D; // [1, steps, classes]
       return { logProbs, states: result.states, traces: result.traces } as unknown as tf.TensorContainer;
     }) as unknown as StepTensors;
   }
 
   /**
-   * Raw feature frames [frames × dim] (normalised here, in place) through the whole network from a
-   * zero state: stacking, layers, dense, log-softmax. The caller disposes the returned tensors.
+   * Offline transcription of 16 kHz mono PCM. It runs through a streaming session in chunks, so
+   * time and memory grow linearly with the audio; the streaming features, carried states and
+   * pause segments give the same text as one whole-file pass on short recordings (tested).
    */
-  runFeatures(raw: Float32Array, frames: number, inspect = false): StepTensors {
-    return this.runSteps(this.model.normaliseInPlace(raw), frames, undefined, inspect);
-  }
-
-  /** Offline transcription of 16 kHz mono PCM. */
-  transcribeSamples(samples: Float32Array, decoding: ResolvedDecoding, opts: { inspect?: boolean } = {}): Transcription {
+  transcribeSamples(samples: Float32Array, decoding: ResolvedDecoding, opts: TranscribeOptions = {}): Transcription {
     const started = performance.now();
-    const features = pcmToFeatures(samples, this.model.features); // [frames × dim], raw
-    // Normalising works in place: inspection keeps a copy of the raw frames for the MFCC image.
-    const raw = opts.inspect ? { ...features, data: features.data.slice() } : undefined;
-    const run = this.runFeatures(features.data, features.frames, opts.inspect ?? false);
-    const logProbs = run.logProbs.dataSync() as Float32Array; // [steps × classes]
-    const traces = traceToData(run.traces);
-    tf.dispose([run.logProbs, ...run.states.flatMap((s) => [s.hidden, s.cellState]), ...(run.traces ?? []).flatMap((t) => Object.values(t))].filter(Boolean) as tf.Tensor[]);
-    const steps = logProbs.length / this.model.classes;
-    const result = decode(logProbs, steps, this.model.alphabet, decodeOptions(decoding, this.model.stepSeconds));
+    const session = this.startStream(decoding, { inspect: opts.inspect, segmenter: opts.segmenter });
+    const traceParts: LayerTraceData[][] = [];
+    const total = samples.length;
+    for (let offset = 0; offset < total; offset += OFFLINE_CHUNK_SAMPLES) {
+      const update = session.push(samples.subarray(offset, Math.min(total, offset + OFFLINE_CHUNK_SAMPLES)));
+      if (update.traces) traceParts.push(update.traces);
+      opts.onProgress?.(Math.min(total, offset + OFFLINE_CHUNK_SAMPLES) / this.model.features.sampleRate, total / this.model.features.sampleRate);
+    }
+    const last = session.finish();
+    if (last.traces) traceParts.push(last.traces);
     const processingSeconds = (performance.now() - started) / 1000;
-    const durationSeconds = samples.length / this.model.features.sampleRate;
     return {
-      ...result,
-      steps,
-      stepSeconds: this.model.stepSeconds,
-      classes: this.model.classes,
-      logProbs,
-      traces,
-      features: raw,
-      durationSeconds,
+      ...last.result,
+      traces: opts.inspect ? joinTraces(traceParts) : undefined,
       processingSeconds,
-      rtf: processingSeconds / Math.max(durationSeconds, 1e-9),
-      warnings: [],
+      rtf: processingSeconds / Math.max(last.result.durationSeconds, 1e-9),
     };
   }
 
-  /** Decodes, resamples and transcribes an audio file. */
-  async transcribeFile(path: string, decoding: ResolvedDecoding, opts: { inspect?: boolean } = {}): Promise<Transcription> {
+  /**
+   * Decodes, resamples and transcribes an audio file, chunk by chunk as it is read (a WAV is
+   * never held whole in memory). onProgress gets seconds of audio done and the total when known.
+   */
+  async transcribeFile(path: string, decoding: ResolvedDecoding, opts: TranscribeOptions & { maxSeconds?: number } = {}): Promise<Transcription> {
     const started = performance.now();
-    const audio = await loadAudioFile(path);
-    const result = this.transcribeSamples(audio.samples, decoding, opts);
+    const stream = await openAudioStream(path, { maxSeconds: opts.maxSeconds });
+    const session = this.startStream(decoding, { inspect: opts.inspect, segmenter: opts.segmenter });
+    const traceParts: LayerTraceData[][] = [];
+    let done = 0;
+    try {
+      for await (const chunk of stream.chunks()) {
+        const update = session.push(chunk);
+        if (update.traces) traceParts.push(update.traces);
+        done += chunk.length;
+        opts.onProgress?.(done / 16000, stream.estimatedSeconds);
+      }
+    } catch (err) {
+      session.cancel();
+      throw err;
+    }
+    const last = session.finish();
+    if (last.traces) traceParts.push(last.traces);
     const processingSeconds = (performance.now() - started) / 1000;
-    return { ...result, processingSeconds, rtf: processingSeconds / Math.max(result.durationSeconds, 1e-9), warnings: audio.warnings };
+    return {
+      ...last.result,
+      traces: opts.inspect ? joinTraces(traceParts) : undefined,
+      processingSeconds,
+      rtf: processingSeconds / Math.max(last.result.durationSeconds, 1e-9),
+      warnings: stream.warnings(),
+    };
   }
 
   /** Starts a streaming session that carries the recurrent states across pushed chunks. */
-  startStream(decoding: ResolvedDecoding, opts: { inspect?: boolean } = {}): StreamingSession {
-    return new StreamingSession(this, decoding, opts.inspect ?? false);
+  startStream(decoding: ResolvedDecoding, opts: StreamOptions = {}): StreamingSession {
+    return new StreamingSession(this, decoding, opts);
   }
 
   /** Decodes accumulated log-probabilities with the given settings. */
@@ -162,10 +182,7 @@ export class Recognizer {
 }
 
 export interface StreamUpdate {
-  /**
-   * Best guess so far: with a vocabulary or LM the beam search's current best (it advances
-   * with every chunk, so the LM shapes partial text too); otherwise greedy over every step seen.
-   */
+  /** Best guess so far: the finished segments' decoded text, then greedy text of the open one. */
   partial: string;
   /** Steps this push completed, from `firstStep`. */
   firstStep: number;
@@ -173,69 +190,98 @@ export interface StreamUpdate {
   /** Their log-probabilities, [steps × classes], and internals when inspecting. */
   logProbs: Float32Array;
   traces?: LayerTraceData[];
-  /** The raw (unnormalised) feature frames this push completed, [frames × dim]. */
-  features: FeatureMatrix;
+}
+
+export interface StreamOptions {
+  /** Also return every layer's gates and states per push (for the "look inside" views). */
+  inspect?: boolean;
+  /** Keep every step's log-probabilities for the final result (default true; 14 MB per hour). */
+  keepLogProbs?: boolean;
+  /** Where to cut segments (default: defaultSegmenterOptions for the model's step). */
+  segmenter?: SegmenterOptions;
+}
+
+export interface TranscribeOptions {
+  inspect?: boolean;
+  segmenter?: SegmenterOptions;
+  /** Called after each chunk with seconds of audio done and the total (undefined when not known). */
+  onProgress?: (doneSeconds: number, totalSeconds: number | undefined) => void;
+}
+
+/** Samples per offline chunk: 20 s, small next to the model, big enough to amortise the calls. */
+const OFFLINE_CHUNK_SAMPLES = 16000 * 20;
+
+interface DoneSegment {
+  startStep: number;
+  endStep: number;
+  text: string;
+  words: WordTiming[];
 }
 
 /**
  * Streaming recognition. Features come from a streaming extractor that is bit-identical to the
  * offline one; they are grouped by the model's stacking factor and run through the network with
- * the states carried over, so the final decode sees the same log-probabilities as offline.
+ * the states carried over. Each push processes only the new audio: the log-probabilities of the
+ * open segment wait until a pause closes it (segmenter.ts); then that segment alone is decoded
+ * with the chosen decoder and aligned for word timings, and never touched again. The partial
+ * text costs one greedy pass over the open segment (at most ~30 s), however long the recording.
  */
 export class StreamingSession {
   private readonly features: StreamingFeatures;
   private pendingFrames: Float32Array[] = []; // normalised frames not yet filling a stack group
   private states: RecurrentState[] | undefined;
   private readonly logProbParts: Float32Array[] = [];
+  private openParts: Float32Array[] = []; // log-probabilities of the open segment, [steps × classes] each
+  private openStart = 0; // first step of the open segment
+  private readonly done: DoneSegment[] = [];
   private stepsDone = 0;
   private samplesSeen = 0;
   private finished = false;
-  /** The beam search run incrementally, when decoding uses a vocabulary or LM. */
-  private readonly search: BeamSearch | undefined;
+  private readonly inspect: boolean;
+  private readonly keepLogProbs: boolean;
+  private readonly segmenter: SegmenterOptions;
 
   constructor(
     private readonly recognizer: Recognizer,
     private readonly decoding: ResolvedDecoding,
-    private readonly inspect: boolean,
+    opts: StreamOptions = {},
   ) {
     this.features = new StreamingFeatures(recognizer.model.features);
-    if (!decoding.grammar && (decoding.vocabulary || decoding.lm)) {
-      this.search = new BeamSearch(recognizer.model.alphabet, { ...decoding, beam: decoding.beam ?? DEFAULT_BEAM });
-    }
+    this.inspect = opts.inspect ?? false;
+    this.keepLogProbs = opts.keepLogProbs ?? true;
+    this.segmenter = opts.segmenter ?? defaultSegmenterOptions(recognizer.model.stepSeconds);
   }
 
   /** Feeds 16 kHz mono PCM; returns the steps it completed and the partial text. */
   push(pcm: Float32Array): StreamUpdate {
     if (this.finished) throw new Error('this streaming session has finished');
     this.samplesSeen += pcm.length;
-    return this.consume(this.features.push(pcm), false);
+    return this.consume(this.features.push(pcm).data, false);
   }
 
-  /** Ends the utterance: flushes the extractor, runs the last (padded) group, decodes fully. */
+  /** Ends the utterance: flushes the extractor, runs the last (padded) group, decodes the rest. */
   finish(): StreamUpdate & { result: Transcription } {
     if (this.finished) throw new Error('this streaming session has finished');
     const started = performance.now();
-    const update = this.consume(this.features.flush(), true);
+    const update = this.consume(this.features.flush().data, true);
     this.finished = true;
-    const logProbs = concatFloat32(this.logProbParts);
     const model = this.recognizer.model;
-    // The incremental search has seen every step: finishing it is the offline search. Only when
-    // it ends mid-word (the offline search then retries wider) is everything decoded again.
-    const searched = this.search?.finish();
-    const decoded = searched?.complete
-      ? alignWords(logProbs, this.stepsDone, model.alphabet, searched.labels, model.stepSeconds)
-      : this.recognizer.decodeLogProbs(logProbs, this.decoding);
     const durationSeconds = this.samplesSeen / model.features.sampleRate;
     const processingSeconds = (performance.now() - started) / 1000;
     this.disposeStates();
+    const spoken = this.done.filter((segment) => segment.words.length > 0);
+    const seconds = model.stepSeconds;
     return {
       ...update,
+      partial: spoken.map((segment) => segment.text).join(' '),
       result: {
-        ...decoded,
+        text: spoken.map((segment) => segment.text).join(' '),
+        words: spoken.flatMap((segment) => segment.words),
+        segments: spoken.map((segment) => ({ start: segment.startStep * seconds, end: segment.endStep * seconds, text: segment.text })),
         steps: this.stepsDone,
-        stepSeconds: model.stepSeconds,
+        stepSeconds: seconds,
         classes: model.classes,
-        logProbs,
+        logProbs: concatFloat32(this.logProbParts),
         durationSeconds,
         processingSeconds,
         rtf: processingSeconds / Math.max(durationSeconds, 1e-9),
@@ -244,11 +290,16 @@ export class StreamingSession {
     };
   }
 
-  private consume(raw: FeatureMatrix, final: boolean): StreamUpdate {
+  /** Abandons the session, releasing its state tensors; no result. */
+  cancel(): void {
+    this.finished = true;
+    this.disposeStates();
+  }
+
+  private consume(rawFrames: Float32Array, final: boolean): StreamUpdate {
     const model = this.recognizer.model;
     const dim = model.inputDim;
-    // A normalised copy goes to the network; the raw frames are returned for inspection.
-    if (raw.data.length > 0) this.pendingFrames.push(model.normaliseInPlace(raw.data.slice()));
+    if (rawFrames.length > 0) this.pendingFrames.push(model.normaliseInPlace(rawFrames.slice()));
     const pending = concatFloat32(this.pendingFrames);
     const pendingCount = pending.length / dim;
     const k = model.config.stack;
@@ -263,19 +314,59 @@ export class StreamingSession {
       this.states = out.states;
       logProbs = out.logProbs;
       traces = out.traces;
-      this.logProbParts.push(logProbs);
+      if (this.keepLogProbs) this.logProbParts.push(logProbs);
+      this.openParts.push(logProbs);
       this.stepsDone += logProbs.length / model.classes;
-      this.search?.push(logProbs, logProbs.length / model.classes);
     }
     this.pendingFrames = runnable < pendingCount ? [pending.slice(runnable * dim)] : [];
-    const partial = this.search
-      ? model.alphabet.decode(this.search.best()).replace(/ +/g, ' ').trim()
-      : this.recognizer.decodeLogProbs(concatFloat32(this.logProbParts), {}).text;
-    return { partial, firstStep, steps: this.stepsDone - firstStep, logProbs, traces, features: raw };
+    const open = this.closeSegments(final);
+    const openText = model.alphabet.decode(greedyLabels(open, open.length / model.classes, model.classes)).trim();
+    const partial = [...this.done.map((segment) => segment.text), openText].filter((text) => text.length > 0).join(' ');
+    return { partial, firstStep, steps: this.stepsDone - firstStep, logProbs, traces };
+  }
+
+  /** Decodes every segment the segmenter closes (all of it when final); returns the open rest. */
+  private closeSegments(final: boolean): Float32Array {
+    const classes = this.recognizer.model.classes;
+    let open = concatFloat32(this.openParts);
+    for (;;) {
+      const steps = open.length / classes;
+      if (steps === 0) break;
+      const cut = final ? findCut(open, steps, classes, this.segmenter) ?? steps : findCut(open, steps, classes, this.segmenter);
+      if (cut === null) break;
+      this.decodeSegment(open.subarray(0, cut * classes), cut);
+      open = open.slice(cut * classes);
+      this.openStart += cut;
+    }
+    this.openParts = open.length > 0 ? [open] : [];
+    return open;
+  }
+
+  private decodeSegment(logProbs: Float32Array, steps: number): void {
+    const decoded = this.recognizer.decodeLogProbs(logProbs, this.decoding);
+    const offset = this.openStart * this.recognizer.model.stepSeconds;
+    this.done.push({
+      startStep: this.openStart,
+      endStep: this.openStart + steps,
+      text: decoded.text,
+      words: decoded.words.map((w) => ({ ...w, start: w.start + offset, end: w.end + offset })),
+    });
   }
 
   private disposeStates(): void {
     for (const s of this.states ?? []) tf.dispose([s.hidden, s.cellState].filter(Boolean) as tf.Tensor[]);
     this.states = undefined;
   }
+}
+
+/** Joins per-push traces along time, per layer and per signal. */
+function joinTraces(parts: LayerTraceData[][]): LayerTraceData[] | undefined {
+  if (parts.length === 0) return undefined;
+  return parts[0].map((layer, i) => {
+    const joined: LayerTraceData = {};
+    for (const key of Object.keys(layer) as (keyof LayerTraceData)[]) {
+      joined[key] = concatFloat32(parts.map((p) => p[i]?.[key]).filter(Boolean) as Float32Array[]);
+    }
+    return joined;
+  });
 }
