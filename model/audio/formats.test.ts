@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { AudioError, decodeAudioBytes, loadAudioFile, openAudioStream } from './load-audio.ts';
 
 const FORMATS = fileURLToPath(new URL('./fixtures/formats/', import.meta.url));
-const WAV = fileURLToPath(new URL('../../assets/samples/an4-mskh-enter-seventy-one.wav', import.meta.url));
+const WAV = fileURLToPath(new URL('../../assets/samples/an4-mskh-one-five-two-three-two.wav', import.meta.url));
 
 /** File extension → the format name the reader reports. */
 export const FORMAT_FIXTURES: Record<string, string> = {
