@@ -14,7 +14,7 @@ import { detectFormat, libraryDecoder, unsupportedFormatError } from './decode.t
 import { estimateSeconds } from './probe.ts';
 import { createResampler, TARGET_RATE, type ResampleQuality, type StreamResampler } from './resample.ts';
 import { SampleChecks } from './validate.ts';
-import { decodeWavData, parseWavHeader, truncationWarning, type ByteSource } from './wav.ts';
+import { bytesSource, decodeWavData, parseWavHeader, truncationWarning, type ByteSource } from './wav.ts';
 
 export interface AudioStreamOptions {
   /** Longest audio accepted, in seconds (default 7200 = 2 hours). */
@@ -99,12 +99,24 @@ function clampInPlace(samples: Float32Array): Float32Array {
  * from chunks().
  */
 export async function openAudioStream(path: string, opts: AudioStreamOptions = {}): Promise<AudioStream> {
+  const size = statFile(path);
+  const fd = openSync(path, 'r');
+  return openAudioSource(fileSource(fd, size), path, opts, () => closeSync(fd));
+}
+
+/**
+ * The same over bytes already in memory (a file the app was handed); `name` is used in errors.
+ */
+export async function openAudioBytes(bytes: Uint8Array, name: string, opts: AudioStreamOptions = {}): Promise<AudioStream> {
+  if (bytes.length === 0) throw new AudioError(name, 'file is empty (0 bytes)');
+  return openAudioSource(bytesSource(bytes), name, opts, () => undefined);
+}
+
+async function openAudioSource(source: ByteSource, path: string, opts: AudioStreamOptions, close: () => void): Promise<AudioStream> {
   const maxSeconds = opts.maxSeconds ?? DEFAULT_MAX_SECONDS;
   if (!(maxSeconds > 0)) throw new RangeError(`openAudioStream: expected maxSeconds > 0, got ${maxSeconds}`);
   const readBytes = opts.readBytes ?? 1 << 20;
-  const size = statFile(path);
-  const fd = openSync(path, 'r');
-  const source = fileSource(fd, size);
+  const size = source.size;
   let warnings: string[] = [];
   let estimatedSeconds: number | undefined;
   let format: string;
@@ -160,7 +172,7 @@ export async function openAudioStream(path: string, opts: AudioStreamOptions = {
       };
     }
   } catch (err) {
-    closeSync(fd);
+    close();
     throw err;
   }
 
@@ -199,7 +211,7 @@ export async function openAudioStream(path: string, opts: AudioStreamOptions = {
         finished = true;
       } finally {
         if (resampler) resampler.flush(); // frees the converter after an error or an early return
-        closeSync(fd);
+        close();
       }
     },
   };

@@ -138,7 +138,9 @@ function ownBuffer(bytes: Uint8Array): Uint8Array {
 export async function libraryDecoder(codec: LibraryCodec): Promise<(chunk?: Uint8Array) => Promise<{ channelData: Float32Array[]; sampleRate: number }>> {
   const make = (decode as unknown as Record<string, () => Promise<(chunk?: Uint8Array) => Promise<{ channelData: Float32Array[]; sampleRate: number }>>>)[codec];
   if (typeof make !== 'function') throw new Error(`audio-decode has no decoder named ${codec}`);
-  return make();
+  const decoder = await make();
+  // Some codecs read `chunk.buffer` from its start: every chunk goes in as an array owning its buffer.
+  return (chunk?: Uint8Array) => decoder(chunk ? ownBuffer(chunk) : undefined);
 }
 
 /** Decoded audio at its own rate, one array per channel. */
@@ -167,7 +169,7 @@ async function decodeWithLibrary(bytes: Uint8Array, name: string, codec: Library
   try {
     const decoder = await libraryDecoder(codec);
     // Copy each piece at once: a codec may hand out views into wasm memory that the next call reuses.
-    const body = await decoder(ownBuffer(bytes));
+    const body = await decoder(bytes);
     if (body.channelData.length) { pieces.push(body.channelData.map((c) => c.slice())); sampleRate = body.sampleRate; }
     const tail = await decoder(); // flushes and frees
     if (tail.channelData.length) { pieces.push(tail.channelData.map((c) => c.slice())); sampleRate ||= tail.sampleRate; }

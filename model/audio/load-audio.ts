@@ -21,7 +21,7 @@ import { decodeWavData, parseWavHeader, truncationWarning, type ByteSource } fro
 
 export { AudioError } from './audio-error.ts';
 export { decodeAudioBytes, detectFormat, sniffFormat, type AudioFormat, type DecodedAudio } from './decode.ts';
-export { openAudioStream, type AudioStream } from './audio-stream.ts';
+export { openAudioStream, openAudioBytes, type AudioStream } from './audio-stream.ts';
 export { resample, resampleTo16k, createResampler, TARGET_RATE, type StreamResampler, type ResampleQuality } from './resample.ts';
 export { checkSamples, checkChannels } from './validate.ts';
 export { writeWav, encodeWav, type WavBitDepth } from './wav.ts';
