@@ -28,6 +28,8 @@ export interface AudioStreamOptions {
 export interface AudioStream {
   /** Duration from the headers, when they give one (WAV always). */
   estimatedSeconds: number | undefined;
+  /** Exact number of 16 kHz samples chunks() will yield, when the headers say (WAV). */
+  expectedSamples: number | undefined;
   /** What the file is, e.g. "WAV" or "M4A/AAC". */
   format: string;
   /** Mono 16 kHz pieces in [-1, 1], in order; the file is closed when this ends or throws. */
@@ -119,6 +121,7 @@ async function openAudioSource(source: ByteSource, path: string, opts: AudioStre
   const size = source.size;
   let warnings: string[] = [];
   let estimatedSeconds: number | undefined;
+  let expectedSamples: number | undefined;
   let format: string;
   let pieces: () => AsyncGenerator<{ channels: Float32Array[]; sampleRate: number }>;
   try {
@@ -129,6 +132,8 @@ async function openAudioSource(source: ByteSource, path: string, opts: AudioStre
     if (detected.reader === 'wav') {
       const layout = parseWavHeader(source, path);
       estimatedSeconds = layout.frames / layout.sampleRate;
+      // The resampler's flush makes the output exactly round(frames × 16000 / rate) samples.
+      expectedSamples = Math.round(layout.frames * TARGET_RATE / layout.sampleRate);
       if (estimatedSeconds > maxSeconds) throw tooLong(path, estimatedSeconds, maxSeconds, 'from the WAV header');
       if (layout.truncated) warnings.push(truncationWarning(path, layout));
       // Whole frames per read, so every piece decodes on its own.
@@ -180,6 +185,7 @@ async function openAudioSource(source: ByteSource, path: string, opts: AudioStre
   let finished = false;
   return {
     estimatedSeconds,
+    expectedSamples,
     format,
     warnings: () => {
       if (!finished) throw new Error('openAudioStream: warnings() is complete only after chunks() has ended');

@@ -68,3 +68,12 @@ test('a streamed WAV equals the loaded one, and a broken M4A is an error naming 
   const broken = m4a.subarray(0, 200); // the header boxes and nothing else
   await assert.rejects(decodeAudioBytes(broken, 'memo.m4a'), (err: unknown) => err instanceof AudioError && err.file === 'memo.m4a' && /M4A\/AAC/.test(err.reason));
 });
+
+test('a WAV stream announces exactly the number of 16 kHz samples it yields', async () => {
+  for (const path of [WAV, fileURLToPath(new URL('../../assets/samples/fsdd-jackson-seven.wav', import.meta.url))]) {
+    const stream = await openAudioStream(path);
+    let n = 0;
+    for await (const chunk of stream.chunks()) n += chunk.length;
+    assert.equal(stream.expectedSamples, n, path);
+  }
+});

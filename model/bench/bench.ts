@@ -47,13 +47,14 @@ import { BUNDLED_GENERAL_LM, resolveDecoding } from '../ctc/decode-settings.ts';
 import { benchMfcc } from './mfcc-bench.ts';
 import { benchTrainStep } from './recurrent-bench.ts';
 import { benchWorkersStep } from './workers-bench.ts';
+import { benchLongAudio, type LongAudioResult } from './long-audio-bench.ts';
 import { an4Available, benchThroughput } from './throughput-bench.ts';
 import { availableParallelism } from 'node:os';
 import { benchArpaLoad } from './arpa-bench.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
-const { values } = parseArgs({ options: { steps: { type: 'string' }, workers: { type: 'string' } } });
+const { values } = parseArgs({ options: { steps: { type: 'string' }, workers: { type: 'string' }, 'skip-long': { type: 'boolean' } } });
 const steps = Number(values.steps ?? 8);
 const workers = Number(values.workers ?? availableParallelism());
 const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -204,6 +205,14 @@ recognizer.dispose();
 const arpa = benchArpaLoad();
 log(`ARPA load: ${arpa.ngrams.toLocaleString('en')} n-grams (${arpa.fileMegabytes.toFixed(0)} MB file) in ${arpa.seconds.toFixed(2)} s; kept ${arpa.retainedMegabytes.toFixed(0)} MB (tables and hash indexes ${arpa.tableMegabytes.toFixed(0)} MB), resident memory +${arpa.peakRssMegabytes.toFixed(0)} MB while loading`);
 
+// 4. Long recordings, each run in a child process of its own (peak RSS is per process): peak RSS
+// of the CLI and the engine worker's file path at 10 and 60 min, offline RTF beside the former
+// whole-file pass, an hour-long live soak (--skip-long leaves them out).
+let long: LongAudioResult | null = null;
+if (values['skip-long']) log('long recordings skipped (--skip-long)');
+else if (modelDir !== BUNDLED_MODEL_DIR) log('long recordings skipped: no bundled model');
+else long = await benchLongAudio(modelDir, log);
+
 const geometricMean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a * b, 1) ** (1 / xs.length) : null);
 const ratio = geometricMean(ratios);
 const ratioAll = geometricMean(ratiosAll);
@@ -231,6 +240,7 @@ log(
     partial_lag_ms_mean: round(lag.mean, 0),
     partial_lag_ms_max: round(lag.max, 0),
     stream_partial_latency_ms: { median: round(latency.median, 1), p95: round(latency.p95, 1), max: round(latency.max, 1) },
+    ...(long ?? { long_recordings: null }),
     gpu_bench: null, // no CUDA GPU on the machines this ran on; see README, GPU backends
     arpa_load_seconds_2m: round(arpa.seconds, 2),
     arpa_load_kept_mb_2m: round(arpa.retainedMegabytes, 0),
