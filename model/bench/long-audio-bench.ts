@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PACKAGE_ROOT } from '../cli/common.ts';
+import { PACKAGE_ROOT } from '../io/bundled-model.ts';
 
 export interface LongAudioResult {
   peak_rss_mb_cli_10min: number;
@@ -47,7 +47,7 @@ function makeLongWav(dir: string, seconds: number): string {
 }
 
 function child(mode: string, file: string, modelDir: string): Record<string, number> {
-  const { stdout } = run(process.execPath, ['--expose-gc', '--import', 'tsx', join(PACKAGE_ROOT, 'model', 'bench', 'long-audio-child.ts'), mode, file, modelDir]);
+  const { stdout } = run(process.execPath, ['--expose-gc', '--import', 'tsx', join(PACKAGE_ROOT, 'scripts', 'bench', 'long-audio-child.ts'), mode, file, modelDir]);
   return JSON.parse(stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop()!);
 }
 

@@ -1,8 +1,8 @@
 /**
- * One measured run for long-audio-bench.ts, in its own process so that its peak resident
+ * One measured run for model/bench/long-audio-bench.ts (here because it drives app/'s engine), in its own process so that its peak resident
  * memory (getrusage maxrss) is its own. Prints one JSON line.
  *
- *   node --expose-gc --import tsx model/bench/long-audio-child.ts MODE FILE MODEL_DIR
+ *   node --expose-gc --import tsx scripts/bench/long-audio-child.ts MODE FILE MODEL_DIR
  *   MODE: whole   today's former offline path: the file loaded whole, one pass of the training
  *                 op, one decode and one whole-lattice alignment (the reference for RTF)
  *         chunked today's offline path: Recognizer.transcribeFile (streamed, chunked, segmented)
@@ -13,14 +13,14 @@
  */
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '../engine/backend.ts';
-import { Engine } from '../engine/engine.ts';
-import type { EngineDecoding } from '../engine/engine-protocol.ts';
-import { Recognizer } from '../engine/recognizer.ts';
-import { decodeOptions } from '../engine/decode-settings.ts';
-import { pcmToFeatures } from '../engine/frontend.ts';
-import { decode } from '../ctc/decode.ts';
-import { loadAudioFile, openAudioStream } from '../audio/load-audio.ts';
+import { selectBackend } from '../../model/engine/backend.ts';
+import { Engine } from '../../app/engine/engine.ts';
+import type { EngineDecoding } from '../../app/engine/engine-protocol.ts';
+import { Recognizer } from '../../model/engine/recognizer.ts';
+import { decodeOptions } from '../../model/engine/decode-settings.ts';
+import { pcmToFeatures } from '../../model/engine/frontend.ts';
+import { decode } from '../../model/ctc/decode.ts';
+import { loadAudioFile, openAudioStream } from '../../model/audio/load-audio.ts';
 
 const [mode, file, modelDir] = process.argv.slice(2);
 const OPEN: EngineDecoding = { mode: 'open', customVocabulary: '', beam: 1 };
