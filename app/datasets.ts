@@ -27,7 +27,7 @@ import { lowestHashIndex, splitFor } from '../model/train/held-out.ts';
 import { checkId, newId } from './paths.ts';
 
 const SAMPLE_RATE = 16000;
-const AUDIO_EXTENSIONS = new Set(['.wav', '.flac', '.mp3', '.ogg', '.opus']);
+const AUDIO_EXTENSIONS = new Set(['.wav', '.flac', '.mp3', '.ogg', '.oga', '.opus', '.m4a', '.mp4', '.aac', '.webm', '.aiff', '.aif', '.aifc', '.caf', '.amr', '.wma']);
 const DIGIT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 const FSDD_NAME = /^(\d)_([A-Za-z]+)_(\d+)\.wav$/i;
 

@@ -9,7 +9,7 @@ const HELP = `cellscribe: offline speech recognition with an LSTM you can look i
 Usage: cellscribe <command> [options]
 
 Commands:
-  transcribe FILE...   transcribe audio files (WAV, FLAC, MP3, Ogg)
+  transcribe FILE...   transcribe audio files (WAV, FLAC, MP3, Ogg, M4A, WebM, AIFF, CAF, AMR, WMA, ...)
   eval                 WER/CER of a model on a manifest
   train                train a model, or fine-tune one (--from)
   info                 describe a model

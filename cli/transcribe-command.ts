@@ -5,7 +5,8 @@ import { TRANSCRIPT_FORMATS, toSrt, toVtt } from '../model/io/subtitles.ts';
 
 const HELP = `Usage: cellscribe transcribe FILE... [options]
 
-Transcribes each audio file (WAV, FLAC, MP3 or Ogg; any rate, resampled to 16 kHz).
+Transcribes each audio file (WAV, FLAC, MP3, Ogg, Opus, M4A/AAC, WebM, AIFF, CAF, AMR, WMA;
+any rate, resampled to 16 kHz).
 
 Options:
   --model DIR            model folder (default: the bundled base model)

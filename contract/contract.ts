@@ -220,7 +220,7 @@ export interface AppApi {
   /** Ends the session: the recording is written atomically, then transcribed in full. */
   stopRecording(sessionId: string): Promise<{ transcript: TranscriptDTO; inspection: InspectionDTO }>;
 
-  /** Transcribes a file's bytes (WAV, FLAC, MP3, Ogg); progress arrives as file-progress events. */
+  /** Transcribes a file's bytes (any format the decoder reads: WAV, FLAC, MP3, Ogg, M4A/AAC, WebM, AIFF, CAF, AMR, WMA); progress arrives as file-progress events. */
   transcribeFile(jobId: string, fileName: string, bytes: ArrayBuffer): Promise<{ transcript: TranscriptDTO; inspection: InspectionDTO }>;
 
   listTranscripts(query: string): Promise<TranscriptDTO[]>;

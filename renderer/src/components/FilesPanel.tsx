@@ -4,8 +4,11 @@ import { errorText, getApi, useAppEvent } from '../api.ts';
 import { onShortcut } from '../shortcut-events.ts';
 import { FileQueue, type FileJob } from './FileQueue.tsx';
 
-const ACCEPT = '.wav,.flac,.mp3,.ogg,.oga,audio/wav,audio/x-wav,audio/flac,audio/mpeg,audio/ogg';
-const EXTENSIONS = /\.(wav|flac|mp3|ogg|oga)$/i;
+// Every format the engine's decoder reads (it detects the format from the bytes; the extension
+// only keeps obviously wrong files out of the queue).
+const FORMAT_EXTENSIONS = ['wav', 'flac', 'mp3', 'ogg', 'oga', 'opus', 'm4a', 'mp4', 'aac', 'webm', 'aiff', 'aif', 'aifc', 'caf', 'amr', 'wma'];
+const ACCEPT = [...FORMAT_EXTENSIONS.map((ext) => `.${ext}`), 'audio/*'].join(',');
+const EXTENSIONS = new RegExp(`\\.(${FORMAT_EXTENSIONS.join('|')})$`, 'i');
 
 let jobCounter = 0;
 function newJobId(): string {
@@ -58,7 +61,7 @@ export function FilesPanel({ onOpenTranscript }: { onOpenTranscript(id: string):
       const job: FileJob = { jobId: newJobId(), fileName: file.name, fraction: 0, stage: 'queued', error: null, transcriptId: null, text: null };
       if (!EXTENSIONS.test(file.name)) {
         job.stage = 'failed';
-        job.error = 'not a WAV, FLAC, MP3 or Ogg file';
+        job.error = 'not an audio file (WAV, FLAC, MP3, Ogg, Opus, M4A/AAC, WebM, AIFF, CAF, AMR or WMA)';
       } else if (file.size > LIMITS.maxFileBytes) {
         job.stage = 'failed';
         job.error = `too large: ${(file.size / 2 ** 20).toFixed(0)} MiB, the limit is ${LIMITS.maxFileBytes / 2 ** 20} MiB`;
@@ -89,7 +92,7 @@ export function FilesPanel({ onOpenTranscript }: { onOpenTranscript(id: string):
         onDragLeave={() => setDragging(false)}
         onDrop={onDrop}
       >
-        <p>Drop audio files here (WAV, FLAC, MP3, Ogg)</p>
+        <p>Drop audio files here (WAV, FLAC, MP3, Ogg, M4A, WebM, AIFF, CAF, AMR, WMA)</p>
         <label className="button">
           Choose files…
           <input
