@@ -8,7 +8,7 @@ import { extname, join } from 'node:path';
 import type { ExportFormat, TranscriptDTO } from '../contract/contract.ts';
 import { writeFileAtomic } from '../model/io/atomic.ts';
 import { decodeWavBytes, encodeWav } from '../model/audio/wav.ts';
-import { toSrt, toVtt } from '../model/io/subtitles.ts';
+import { toSrt, toText, toVtt } from '../model/io/subtitles.ts';
 import { checkId, type AppPaths } from './paths.ts';
 
 export class Library {
@@ -127,7 +127,8 @@ export class Library {
     const t = this.get(id);
     switch (format) {
       case 'txt':
-        return `${t.text}\n`;
+        // In paragraphs, unless the text no longer matches its words (then as it is).
+        return t.words.map((w) => w.word).join(' ') === t.text ? toText(t.words) : `${t.text}\n`;
       case 'srt':
         return toSrt(t.words);
       case 'vtt':

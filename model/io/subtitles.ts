@@ -1,6 +1,10 @@
 /**
- * Transcript → text, SRT or WebVTT. Words are grouped into cues that end at a long pause, after
- * 12 words, or after 6 seconds, which keeps subtitles readable.
+ * Transcript → text, SRT or WebVTT. Subtitle cues follow the usual broadcast guidance: at most
+ * two lines of at most 42 characters, at most 6 seconds on screen, and a new cue at every pause
+ * of half a second or more, so a cue is a phrase the viewer can read in time. A cue's two lines
+ * are balanced (the break goes where the longer line is shortest). Plain text comes in
+ * paragraphs: a new one at a pause of a second or more once the current one has run 10 s.
+ * Times are the words' own (from the Viterbi alignment), never stretched.
  */
 import type { WordTiming } from '../ctc/types.ts';
 
@@ -10,24 +14,84 @@ export const TRANSCRIPT_FORMATS: readonly TranscriptFormat[] = ['text', 'json', 
 export interface Cue {
   start: number;
   end: number;
+  /** One or two lines, joined by '\n'. */
   text: string;
 }
 
-export function groupCues(words: readonly WordTiming[], maxWords = 12, maxSeconds = 6, pauseSeconds = 0.8): Cue[] {
+export interface CueRules {
+  lineChars: number;
+  maxLines: number;
+  maxSeconds: number;
+  pauseSeconds: number;
+}
+
+export const CUE_RULES: CueRules = { lineChars: 42, maxLines: 2, maxSeconds: 6, pauseSeconds: 0.5 };
+
+/** Lines of a greedy wrap at `width` characters (a longer word gets a line of its own). */
+function wrapCount(words: readonly string[], width: number): number {
+  let lines = 0;
+  let length = -1;
+  for (const word of words) {
+    if (length >= 0 && length + 1 + word.length <= width) length += 1 + word.length;
+    else { lines += 1; length = word.length; }
+  }
+  return lines;
+}
+
+/** The words as at most two lines: one if it fits, else the break that makes the longer line shortest. */
+export function layoutLines(words: readonly string[], width = CUE_RULES.lineChars): string {
+  const text = words.join(' ');
+  if (text.length <= width || words.length < 2) return text;
+  let best = 1;
+  let bestLonger = Infinity;
+  for (let i = 1; i < words.length; i++) {
+    const longer = Math.max(words.slice(0, i).join(' ').length, words.slice(i).join(' ').length);
+    if (longer < bestLonger) { bestLonger = longer; best = i; }
+  }
+  return `${words.slice(0, best).join(' ')}\n${words.slice(best).join(' ')}`;
+}
+
+export function groupCues(words: readonly WordTiming[], rules: CueRules = CUE_RULES): Cue[] {
   const cues: Cue[] = [];
   let current: WordTiming[] = [];
   const close = () => {
     if (current.length === 0) return;
-    cues.push({ start: current[0].start, end: current[current.length - 1].end, text: current.map((w) => w.word).join(' ') });
+    cues.push({ start: current[0].start, end: current[current.length - 1].end, text: layoutLines(current.map((w) => w.word), rules.lineChars) });
     current = [];
   };
   for (const word of words) {
     const previous = current[current.length - 1];
-    if (previous && (word.start - previous.end > pauseSeconds || current.length >= maxWords || word.end - current[0].start > maxSeconds)) close();
+    if (previous) {
+      const paused = word.start - previous.end >= rules.pauseSeconds;
+      const tooLong = word.end - current[0].start > rules.maxSeconds;
+      const tooWide = wrapCount([...current.map((w) => w.word), word.word], rules.lineChars) > rules.maxLines;
+      if (paused || tooLong || tooWide) close();
+    }
     current.push(word);
   }
   close();
   return cues;
+}
+
+/** The words as paragraphs: a new one at a pause ≥ pauseSeconds once the current one lasts minSeconds. */
+export function toParagraphs(words: readonly WordTiming[], pauseSeconds = 1, minSeconds = 10): string[] {
+  const paragraphs: string[] = [];
+  let current: WordTiming[] = [];
+  for (const word of words) {
+    const previous = current[current.length - 1];
+    if (previous && word.start - previous.end >= pauseSeconds && previous.end - current[0].start >= minSeconds) {
+      paragraphs.push(current.map((w) => w.word).join(' '));
+      current = [];
+    }
+    current.push(word);
+  }
+  if (current.length > 0) paragraphs.push(current.map((w) => w.word).join(' '));
+  return paragraphs;
+}
+
+/** Plain text: paragraphs separated by a blank line, ending with a newline. */
+export function toText(words: readonly WordTiming[]): string {
+  return `${toParagraphs(words).join('\n\n')}\n`;
 }
 
 function timestamp(seconds: number, separator: ',' | '.'): string {
