@@ -36,6 +36,7 @@ export interface BackendReport {
 /** Starts the backend (--backend or automatic) and reports it on stderr. */
 export async function startBackend(flag: string | undefined, quiet = false): Promise<BackendInfo & BackendReport> {
   // Loaded here rather than at the top so that --help and usage errors never start tfjs.
+  await quietTfjs();
   const { describeBackend, selectBackend } = await import('../model/engine/backend.ts');
   const info = await selectBackend(flag);
   if (!quiet) process.stderr.write(`backend: ${describeBackend(info)}\n`);
@@ -44,4 +45,14 @@ export async function startBackend(flag: string | undefined, quiet = false): Pro
 
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/**
+ * Silences TensorFlow.js's console warnings, among them the "install our node backend" banner
+ * its CPU backend prints on first use: the CLI names the backend it uses itself (PROD only turns
+ * off tfjs's own warnings and debug checks; the numbers are the same).
+ */
+export async function quietTfjs(): Promise<void> {
+  const tf = await import('@tensorflow/tfjs');
+  tf.env().set('PROD', true);
 }

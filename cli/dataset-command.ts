@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse, UsageError } from './args.ts';
 import { printJson } from './common.ts';
-import { userDataDir } from './user-data.ts';
+import { userDataDir } from '../app/user-data.ts';
 
 const HELP = `Usage: cellscribe dataset import --dataset NAME DIR [--user-data DIR] [--json]
        cellscribe dataset list [--user-data DIR] [--json]

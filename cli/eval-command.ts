@@ -1,7 +1,8 @@
 /** `cellscribe eval --manifest FILE [--model DIR] [--vocabulary FILE|digits] [--lm FILE] [--beam N] [--json]` */
 import { decodingFromFlags, DECODING_OPTIONS, parse, UsageError } from './args.ts';
 import { bundledLm, modelDirFrom, printJson, startBackend } from './common.ts';
-import { ProgressBar } from './progress.ts';
+import { etaLabel, ProgressBar } from './progress.ts';
+import { checkFiles, checkModelDir } from './preflight.ts';
 
 const HELP = `Usage: cellscribe eval --manifest FILE [options]
 
@@ -38,27 +39,37 @@ export async function evalCommand(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
+  if (!values.manifest?.length) throw new UsageError('--manifest FILE is required');
+  const settings = decodingFromFlags(values, values['no-lm'] || values.vocabulary || values.lm || values.grammar ? undefined : bundledLm(values.json));
+  // Files first, the engine after: loading tfjs and the model takes seconds.
+  checkFiles(values.manifest, 'manifest');
+  checkFiles([settings.vocabulary, settings.lm, settings.grammar].filter((f): f is string => f !== undefined && f !== 'digits'), 'decoding file');
+  const modelDir = modelDirFrom(values.model);
+  checkModelDir(modelDir);
   const { readManifest } = await import('../model/train/manifest.ts');
+  const entries = values.manifest.flatMap((m) => readManifest(m));
   const { normalizeTranscript } = await import('../model/text/alphabet.ts');
   const { Recognizer } = await import('../model/engine/recognizer.ts');
   const { resolveDecoding } = await import('../model/ctc/decode-settings.ts');
   const { ErrorRateAccumulator } = await import('../model/eval/metrics.ts');
-  if (!values.manifest?.length) throw new UsageError('--manifest FILE is required');
-  const settings = decodingFromFlags(values, values['no-lm'] || values.vocabulary || values.lm || values.grammar ? undefined : bundledLm(values.json));
-  const entries = values.manifest.flatMap((m) => readManifest(m));
-  const modelDir = modelDirFrom(values.model);
   const backend = await startBackend(values.backend, values.json);
   const recognizer = await Recognizer.load(modelDir);
   const decoding = resolveDecoding(settings, recognizer.model.alphabet);
   const accumulator = new ErrorRateAccumulator();
-  const progress = new ProgressBar();
+  // Progress by audio processed (manifest durations), drawn only on a terminal.
+  const progress = new ProgressBar(process.stderr, { ttyOnly: true });
+  const totalSeconds = entries.reduce((n, e) => n + (e.durationSeconds), 0);
+  const started = Date.now();
+  let doneSeconds = 0;
   const failed: { file: string; error: string }[] = [];
   const errors: { file: string; reference: string; hypothesis: string }[] = [];
   let audioSeconds = 0;
   let processingSeconds = 0;
   let lowConfidence = 0;
   for (const [i, entry] of entries.entries()) {
-    progress.update(i / entries.length, `${i}/${entries.length}`);
+    const fraction = totalSeconds > 0 ? doneSeconds / totalSeconds : i / entries.length;
+    progress.update(fraction, `${i}/${entries.length} ${etaLabel(started, fraction)}`.trimEnd());
+    doneSeconds += entries[i].durationSeconds;
     try {
       const t = await recognizer.transcribeFile(entry.audioPath, decoding);
       const reference = normalizeTranscript(entry.text, recognizer.model.alphabet);

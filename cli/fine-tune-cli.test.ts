@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { fsddAvailable, fsddPath, writeFsddManifest } from '../model/testing/fsdd-fixture.ts';
 import { FINE_TUNE_DEFAULTS } from '../model/train/fine-tune-defaults.ts';
 import { writeAutomaticSplit } from './train-command.ts';
-import { defaultUserDataDir, userDataDir } from './user-data.ts';
+import { defaultUserDataDir, userDataDir } from '../app/user-data.ts';
 
 const BIN = resolve(fileURLToPath(new URL('../bin/cellscribe.mjs', import.meta.url)));
 const DIGITS_MODEL = fileURLToPath(new URL('../e2e/fixtures/digits-model', import.meta.url));

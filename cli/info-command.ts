@@ -2,7 +2,7 @@
 import { statSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from './args.ts';
-import { modelDirFrom, printJson } from './common.ts';
+import { modelDirFrom, printJson, quietTfjs } from './common.ts';
 
 const HELP = `Usage: cellscribe info [--model DIR] [--json]
 
@@ -15,6 +15,7 @@ export async function infoCommand(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
+  await quietTfjs();
   const { readModelFolder } = await import('../model/io/model-store.ts');
   const { featureDim } = await import('../model/config.ts');
   const tf = await import('@tensorflow/tfjs');

@@ -3,6 +3,8 @@
  * app runs. Errors go to stderr with a non-zero exit (2 for usage errors); results go to stdout.
  */
 import { UsageError } from './args.ts';
+import { userDataDir } from '../app/user-data.ts';
+import { packageVersion } from './version.ts';
 
 const HELP = `cellscribe: offline speech recognition with an LSTM you can look inside
 
@@ -19,6 +21,10 @@ Commands:
 
 Run \`cellscribe <command> --help\` for a command's options.
 Common option: --backend tfjs-node-gpu|tfjs-node|wasm|cpu (default: the first that loads).
+  -V, --version        print the version
+
+Data folder (shared with the desktop app; $CELLSCRIBE_USER_DATA overrides it):
+  DATA_FOLDER
 `;
 
 type Command = (argv: string[]) => Promise<number>;
@@ -35,13 +41,17 @@ const commands: Record<string, () => Promise<Command>> = {
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-V' || name === 'version') {
+    process.stdout.write(`cellscribe ${packageVersion()}\n`);
+    return 0;
+  }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(HELP);
+    process.stdout.write(HELP.replace('DATA_FOLDER', userDataDir(undefined)));
     return name === undefined ? 2 : 0;
   }
   const load = commands[name];
   if (!load) {
-    process.stderr.write(`cellscribe: unknown command "${name}"\n\n${HELP}`);
+    process.stderr.write(`cellscribe: unknown command "${name}"\n\n${HELP.replace('DATA_FOLDER', userDataDir(undefined))}`);
     return 2;
   }
   try {

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, UsageError } from './args.ts';
 import { BUNDLED_MODEL_DIR, printJson } from './common.ts';
-import { userDataDir } from './user-data.ts';
+import { userDataDir } from '../app/user-data.ts';
 
 const HELP = `Usage: cellscribe models list [--json]
        cellscribe models export ID --out FILE.zip

@@ -5,9 +5,11 @@
 export class ProgressBar {
   private lastLine = 0;
   private drawn = false;
-  constructor(private readonly stream: NodeJS.WriteStream = process.stderr) {}
+  /** ttyOnly: draw nothing at all unless the stream is a terminal (for commands whose stderr is read by scripts). */
+  constructor(private readonly stream: NodeJS.WriteStream = process.stderr, private readonly opts: { ttyOnly?: boolean } = {}) {}
 
   update(fraction: number, label: string): void {
+    if (this.opts.ttyOnly && !this.stream.isTTY) return;
     const width = 28;
     const filled = Math.round(Math.min(1, Math.max(0, fraction)) * width);
     const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(1).padStart(5)}% ${label}`;
@@ -39,4 +41,14 @@ export function formatDuration(seconds: number): string {
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
   return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : `${m}m${String(s % 60).padStart(2, '0')}s`;
+}
+
+/**
+ * "ETA 1m05s" from the time a job started and the fraction done (by audio processed, so a
+ * long file counts for more than a short one); '' until there is enough to extrapolate from.
+ */
+export function etaLabel(startedMs: number, fraction: number, nowMs = Date.now()): string {
+  if (!(fraction > 0.005) || fraction >= 1) return '';
+  const elapsed = (nowMs - startedMs) / 1000;
+  return `ETA ${formatDuration((elapsed * (1 - fraction)) / fraction)}`;
 }

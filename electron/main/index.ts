@@ -8,14 +8,17 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAppBackend, type AppBackend } from '../../app/app-backend.ts';
+import { userDataDir } from '../../app/user-data.ts';
 import { forwardEvents, registerIpc } from './ipc.ts';
 import { installMenu } from './menu.ts';
 import { mainPaths } from './paths.ts';
 import { lockDownContents, secureSession } from './security.ts';
 import { createMainWindow } from './window.ts';
 
-// Tests (e2e/electron-smoke.test.ts) point userData at a temp folder; must happen before 'ready'.
-if (process.env.CELLSCRIBE_USER_DATA) app.setPath('userData', process.env.CELLSCRIBE_USER_DATA);
+// One data folder for the app and the CLI on every OS (app/user-data.ts; Electron's own default
+// follows package.json's lower-case name on Linux). CELLSCRIBE_USER_DATA (tests) overrides it.
+// Must happen before 'ready'.
+app.setPath('userData', userDataDir(undefined));
 
 // out/main/index.js → out/
 const outDir = dirname(dirname(fileURLToPath(import.meta.url)));

@@ -9,7 +9,7 @@ import type { RecurrentState } from '../nn/recurrent.ts';
 import { decode, type DecodeResult, type WordTiming } from '../ctc/decode.ts';
 import { greedyLabels } from '../ctc/greedy.ts';
 import { StreamingFeatures } from '../features/streaming-features.ts';
-import { openAudioStream } from '../audio/audio-stream.ts';
+import { openAudioStream, type AudioStream } from '../audio/audio-stream.ts';
 import { decodeOptions, type ResolvedDecoding } from './decode-settings.ts';
 import { defaultSegmenterOptions, findCut, type SegmenterOptions } from './segmenter.ts';
 
@@ -129,8 +129,12 @@ export class Recognizer {
    * never held whole in memory). onProgress gets seconds of audio done and the total when known.
    */
   async transcribeFile(path: string, decoding: ResolvedDecoding, opts: TranscribeOptions & { maxSeconds?: number } = {}): Promise<Transcription> {
+    return this.transcribeAudioStream(await openAudioStream(path, { maxSeconds: opts.maxSeconds }), decoding, opts);
+  }
+
+  /** Transcribes an opened audio stream (a file, or bytes from stdin: openAudioBytes). */
+  async transcribeAudioStream(stream: AudioStream, decoding: ResolvedDecoding, opts: TranscribeOptions = {}): Promise<Transcription> {
     const started = performance.now();
-    const stream = await openAudioStream(path, { maxSeconds: opts.maxSeconds });
     const session = this.startStream(decoding, { inspect: opts.inspect, segmenter: opts.segmenter });
     const traceParts: LayerTraceData[][] = [];
     let done = 0;

@@ -1,8 +1,9 @@
 /**
- * The app's userData folder for CLI commands that share its storage (datasets, models):
- * --user-data DIR, else $CELLSCRIBE_USER_DATA, else where Electron puts it for the app name
+ * The one data folder of the app and the CLI (recordings, library, datasets, models):
+ * --user-data DIR (CLI), else $CELLSCRIBE_USER_DATA, else Electron's place for the app name
  * "CellScribe" on this OS (Linux: $XDG_CONFIG_HOME or ~/.config; macOS: ~/Library/Application
- * Support; Windows: %APPDATA%).
+ * Support; Windows: %APPDATA%). Electron's main process sets its userData to this, so both
+ * always agree (Electron's own default would use package.json's lower-case name on Linux).
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
