@@ -4,7 +4,8 @@
  * whole-file pass: offline features, the training op over every step, one decode, one Viterbi
  * alignment over the whole lattice), rebuilt here from the parts, on the bundled model and
  * committed real speech:
- *  - short files (one segment): the same text and word timings, greedy and with vocabulary + LM;
+ *  - short files (one segment): the same text and word timings, greedy, with vocabulary + LM, and
+ *    with the bundled general LM (the incremental beam search finished = the offline search);
  *  - a longer recording made of the samples with pauses between (several segments): the same
  *    greedy labels and the same character timings as forcedAlignment over the whole lattice; a
  *    segment boundary is a word boundary (where the model wrote "enone" across a pause, the
@@ -23,6 +24,7 @@ import { selectBackend } from './backend.ts';
 import { decodeOptions, resolveDecoding, type ResolvedDecoding } from './decode-settings.ts';
 import { pcmToFeatures } from './frontend.ts';
 import { Recognizer } from './recognizer.ts';
+import { BUNDLED_GENERAL_LM } from '../io/bundled-model.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const SAMPLES = join(ROOT, 'assets', 'samples');
@@ -99,9 +101,10 @@ function assertSameWords(got: DecodeResult, want: DecodeResult, what: string): v
 
 test('short files: chunked transcription gives the whole-file pass\'s text and timings', async () => {
   const an4 = resolveDecoding({ vocabulary: join(VOCABULARIES, 'an4.txt'), lm: join(VOCABULARIES, 'an4-train-text.txt') }, recognizer.model.alphabet);
+  const general = resolveDecoding({ generalLm: BUNDLED_GENERAL_LM }, recognizer.model.alphabet); // the CLI's default
   for (const file of FILES) {
     const audio = await loadAudioFile(join(SAMPLES, file));
-    for (const [name, decoding] of [['greedy', {}], ['an4 vocabulary + LM', an4]] as const) {
+    for (const [name, decoding] of [['greedy', {}], ['an4 vocabulary + LM', an4], ['general LM', general]] as const) {
       const chunked = await recognizer.transcribeFile(join(SAMPLES, file), decoding);
       assertSameWords(chunked, wholeFilePass(audio.samples, decoding), `${file}, ${name}`);
       assert.equal(chunked.segments.length, chunked.words.length > 0 ? 1 : 0);

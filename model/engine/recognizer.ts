@@ -6,8 +6,10 @@ import * as tf from '@tensorflow/tfjs';
 import { readModelFolder, type ModelMeta } from '../io/model-store.ts';
 import { AcousticModel, type LayerTrace } from '../nn/acoustic-model.ts';
 import type { RecurrentState } from '../nn/recurrent.ts';
-import { decode, type DecodeResult, type WordTiming } from '../ctc/decode.ts';
+import { decode, DEFAULT_BEAM, type DecodeResult, type GrammarChoice, type WordTiming } from '../ctc/decode.ts';
 import { greedyLabels } from '../ctc/greedy.ts';
+import { BeamSearch } from '../ctc/prefix-beam.ts';
+import { alignWords } from '../ctc/alignment.ts';
 import { StreamingFeatures } from '../features/streaming-features.ts';
 import { openAudioStream, type AudioStream } from '../audio/audio-stream.ts';
 import { decodeOptions, type ResolvedDecoding } from './decode-settings.ts';
@@ -62,7 +64,7 @@ function concatFloat32(parts: Float32Array[]): Float32Array {
   return out;
 }
 
-interface StepTensors {
+export interface StepTensors {
   logProbs: tf.Tensor3D; // [1, steps, classes]
   states: RecurrentState[];
   traces?: LayerTrace[];
@@ -96,6 +98,14 @@ export class Recognizer {
       const logProbs = tf.logSoftmax(result.logits) as tf.Tensor3D; // [1, steps, classes]
       return { logProbs, states: result.states, traces: result.traces } as unknown as tf.TensorContainer;
     }) as unknown as StepTensors;
+  }
+
+  /**
+   * Raw feature frames [frames × dim] (normalised here, in place) through the whole network from a
+   * zero state: stacking, layers, dense, log-softmax. The caller disposes the returned tensors.
+   */
+  runFeatures(raw: Float32Array, frames: number, inspect = false): StepTensors {
+    return this.runSteps(this.model.normaliseInPlace(raw), frames, undefined, inspect);
   }
 
   /**
@@ -220,6 +230,7 @@ interface DoneSegment {
   endStep: number;
   text: string;
   words: WordTiming[];
+  grammar?: GrammarChoice;
 }
 
 /**
@@ -227,8 +238,11 @@ interface DoneSegment {
  * offline one; they are grouped by the model's stacking factor and run through the network with
  * the states carried over. Each push processes only the new audio: the log-probabilities of the
  * open segment wait until a pause closes it (segmenter.ts); then that segment alone is decoded
- * with the chosen decoder and aligned for word timings, and never touched again. The partial
- * text costs one greedy pass over the open segment (at most ~30 s), however long the recording.
+ * with the chosen decoder and aligned for word timings, and never touched again. With a
+ * vocabulary or LM the beam search runs incrementally over the open segment, so the partial text
+ * is LM-shaped at O(new steps) per push (and at the end, finishing it is the offline search);
+ * otherwise the partial text is one greedy pass over the open segment (at most ~30 s). A grammar
+ * picks one phrase for the whole input, so with a grammar the input is never cut.
  */
 export class StreamingSession {
   private readonly features: StreamingFeatures;
@@ -244,6 +258,8 @@ export class StreamingSession {
   private readonly inspect: boolean;
   private readonly keepLogProbs: boolean;
   private readonly segmenter: SegmenterOptions;
+  /** The open segment's beam search, run incrementally, when decoding uses a vocabulary or LM. */
+  private search: BeamSearch | undefined;
 
   constructor(
     private readonly recognizer: Recognizer,
@@ -254,6 +270,13 @@ export class StreamingSession {
     this.inspect = opts.inspect ?? false;
     this.keepLogProbs = opts.keepLogProbs ?? true;
     this.segmenter = opts.segmenter ?? defaultSegmenterOptions(recognizer.model.stepSeconds);
+    this.search = this.newSearch();
+  }
+
+  private newSearch(): BeamSearch | undefined {
+    const d = this.decoding;
+    if (d.grammar || !(d.vocabulary || d.lm)) return undefined;
+    return new BeamSearch(this.recognizer.model.alphabet, { ...d, beam: d.beam ?? DEFAULT_BEAM });
   }
 
   /** Feeds 16 kHz mono PCM; returns the steps it completed and the partial text. */
@@ -275,12 +298,14 @@ export class StreamingSession {
     this.disposeStates();
     const spoken = this.done.filter((segment) => segment.words.length > 0);
     const seconds = model.stepSeconds;
+    const grammar = this.done.find((segment) => segment.grammar)?.grammar;
     return {
       ...update,
       partial: spoken.map((segment) => segment.text).join(' '),
       result: {
         text: spoken.map((segment) => segment.text).join(' '),
         words: spoken.flatMap((segment) => segment.words),
+        ...(grammar ? { grammar } : {}),
         segments: spoken.map((segment) => ({ start: segment.startStep * seconds, end: segment.endStep * seconds, text: segment.text })),
         steps: this.stepsDone,
         stepSeconds: seconds,
@@ -321,10 +346,12 @@ export class StreamingSession {
       if (this.keepLogProbs) this.logProbParts.push(logProbs);
       this.openParts.push(logProbs);
       this.stepsDone += logProbs.length / model.classes;
+      this.search?.push(logProbs, logProbs.length / model.classes);
     }
     this.pendingFrames = runnable < pendingCount ? [pending.slice(runnable * dim)] : [];
     const open = this.closeSegments(final);
-    const openText = model.alphabet.decode(greedyLabels(open, open.length / model.classes, model.classes)).trim();
+    const openLabels = this.search ? this.search.best() : greedyLabels(open, open.length / model.classes, model.classes);
+    const openText = model.alphabet.decode(openLabels).replace(/ +/g, ' ').trim();
     const partial = [...this.done.map((segment) => segment.text), openText].filter((text) => text.length > 0).join(' ');
     return { partial, firstStep, steps: this.stepsDone - firstStep, logProbs, traces };
   }
@@ -336,25 +363,43 @@ export class StreamingSession {
     for (;;) {
       const steps = open.length / classes;
       if (steps === 0) break;
-      const cut = final ? findCut(open, steps, classes, this.segmenter) ?? steps : findCut(open, steps, classes, this.segmenter);
-      if (cut === null) break;
-      this.decodeSegment(open.subarray(0, cut * classes), cut);
+      const cut = this.decoding.grammar ? null : findCut(open, steps, classes, this.segmenter);
+      if (cut === null && !final) break;
+      if (cut === null) {
+        // The end: the incremental search has seen exactly this segment, so finishing it is the
+        // offline search; only when it ends mid-word (the offline search then retries wider) is
+        // the segment decoded again.
+        const searched = this.search?.finish();
+        const model = this.recognizer.model;
+        this.addSegment(searched?.complete
+          ? alignWords(open, steps, model.alphabet, searched.labels, model.stepSeconds)
+          : this.recognizer.decodeLogProbs(open, this.decoding), steps);
+        this.search = undefined;
+        open = new Float32Array(0);
+        break;
+      }
+      // A cut: the search has run past it, so the closed segment is decoded on its own and a
+      // fresh search takes the open rest.
+      this.addSegment(this.recognizer.decodeLogProbs(open.subarray(0, cut * classes), this.decoding), cut);
       open = open.slice(cut * classes);
-      this.openStart += cut;
+      this.search = this.newSearch();
+      this.search?.push(open, open.length / classes);
     }
     this.openParts = open.length > 0 ? [open] : [];
     return open;
   }
 
-  private decodeSegment(logProbs: Float32Array, steps: number): void {
-    const decoded = this.recognizer.decodeLogProbs(logProbs, this.decoding);
+  /** Records a decoded segment of `steps` steps starting at the open segment's start. */
+  private addSegment(decoded: DecodeResult, steps: number): void {
     const offset = this.openStart * this.recognizer.model.stepSeconds;
     this.done.push({
       startStep: this.openStart,
       endStep: this.openStart + steps,
       text: decoded.text,
       words: decoded.words.map((w) => ({ ...w, start: w.start + offset, end: w.end + offset })),
+      ...(decoded.grammar ? { grammar: decoded.grammar } : {}),
     });
+    this.openStart += steps;
   }
 
   private disposeStates(): void {
