@@ -83,9 +83,16 @@ test('train survives SIGKILL: the same command resumes from its last checkpoint;
   assert.ok(resumed && Number(resumed[1]) >= 2, rerun.stderr);
   const model = join(out, 'model');
 
-  const json = cli('transcribe', '--model', out, '--format', 'json', fsddPath(1, 'george', 3), join(dir, 'missing.wav'));
+  // A missing file stops the command before the engine loads (named on stderr, nothing on stdout) ...
+  const missingInput = cli('transcribe', '--model', out, '--format', 'json', fsddPath(1, 'george', 3), join(dir, 'missing.wav'));
+  assert.equal(missingInput.code, 1);
+  assert.match(missingInput.stderr, /audio file not found: .*missing\.wav/);
+  assert.equal(missingInput.stdout, '');
+  // ... while a file that exists but cannot be decoded fails alone, inside the results.
+  writeFileSync(join(dir, 'broken.wav'), 'this is not audio');
+  const json = cli('transcribe', '--model', out, '--format', 'json', fsddPath(1, 'george', 3), join(dir, 'broken.wav'));
   assert.equal(json.code, 1, 'one file failed');
-  assert.match(json.stderr, /missing\.wav/);
+  assert.match(json.stderr, /broken\.wav/);
   const parsed = JSON.parse(json.stdout);
   assert.equal(parsed.backend, 'wasm');
   assert.equal(parsed.results.length, 2);
@@ -142,5 +149,5 @@ test('--grammar: transcribe and eval output exactly one phrase of the list; bad 
   assert.match(cli('transcribe', '--no-lm', '--lm', grammar, files[0]).stderr, /--no-lm and --lm contradict/);
   const missing = cli('transcribe', '--grammar', join(dir, 'nope.txt'), files[0]);
   assert.notEqual(missing.code, 0);
-  assert.match(missing.stderr, /grammar .*nope\.txt: ENOENT/);
+  assert.equal(missing.stderr, `cellscribe transcribe: error: decoding file not found: ${join(dir, 'nope.txt')}\n`);
 });
