@@ -34,10 +34,15 @@ export function checkFiles(paths: readonly string[], what: string): void {
   throw new Error(parts.join('; '));
 }
 
-/** A model folder must hold meta.json and weights.bin. */
+/**
+ * A model folder must exist and hold meta.json, itself or in model/ (a training run's folder);
+ * what is inside is the loader's to check.
+ */
 export function checkModelDir(dir: string): void {
-  const missing = ['meta.json', 'weights.bin'].filter((name) => fileProblem(join(dir, name)) !== null);
-  if (missing.length > 0) throw new Error(`model folder ${dir}: missing ${missing.join(' and ')} (not a model folder?)`);
+  if (fileProblem(join(dir, 'meta.json')) === null || fileProblem(join(dir, 'model', 'meta.json')) === null) return;
+  let isDir = false;
+  try { isDir = statSync(dir).isDirectory(); } catch { isDir = false; }
+  throw new Error(isDir ? `model folder ${dir}: no meta.json in it (not a model folder?)` : `model folder not found: ${dir}`);
 }
 
 /** Output name per input: its base name without extension ("stdin" for -); duplicates are an error. */
