@@ -21,8 +21,8 @@ import { forcedAlignment } from '../ctc/alignment.ts';
 import { greedyLabels } from '../ctc/greedy.ts';
 import { loadAudioFile } from '../audio/load-audio.ts';
 import { selectBackend } from './backend.ts';
-import { decodeOptions, resolveDecoding, type ResolvedDecoding } from './decode-settings.ts';
-import { pcmToFeatures } from './frontend.ts';
+import { decodeOptions, resolveDecoding, type ResolvedDecoding } from '../ctc/decode-settings.ts';
+import { pcmToFeatures } from '../features/frontend.ts';
 import { Recognizer } from './recognizer.ts';
 import { BUNDLED_GENERAL_LM } from '../io/bundled-model.ts';
 

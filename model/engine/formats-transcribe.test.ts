@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { selectBackend } from './backend.ts';
-import { resolveDecoding } from './decode-settings.ts';
+import { resolveDecoding } from '../ctc/decode-settings.ts';
 import { Recognizer } from './recognizer.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));

@@ -12,7 +12,8 @@ import { BeamSearch } from '../ctc/prefix-beam.ts';
 import { alignWords } from '../ctc/alignment.ts';
 import { StreamingFeatures } from '../features/streaming-features.ts';
 import { openAudioStream, type AudioStream } from '../audio/audio-stream.ts';
-import { decodeOptions, type ResolvedDecoding } from './decode-settings.ts';
+import { decodeOptions, type ResolvedDecoding } from '../ctc/decode-settings.ts';
+import type { FeatureMatrix } from '../features/feature-matrix.ts';
 import { defaultSegmenterOptions, findCut, type SegmenterOptions } from './segmenter.ts';
 
 /** One layer's internals over time, as plain arrays: each [steps × units], row-major. */
@@ -36,6 +37,8 @@ export interface Transcription extends DecodeResult {
   logProbs: Float32Array;
   /** Per-layer internals, when asked for. */
   traces?: LayerTraceData[];
+  /** The raw (unnormalised) MFCC + delta frames the network saw, when inspection was asked for. */
+  features?: FeatureMatrix;
   durationSeconds: number;
   /** Wall-clock seconds spent, and their ratio to the audio's duration. */
   processingSeconds: number;
@@ -204,6 +207,8 @@ export interface StreamUpdate {
   /** Their log-probabilities, [steps × classes], and internals when inspecting. */
   logProbs: Float32Array;
   traces?: LayerTraceData[];
+  /** This push's raw (unnormalised) feature frames, [frames × dim]. */
+  features: FeatureMatrix;
 }
 
 export interface StreamOptions {
@@ -260,6 +265,8 @@ export class StreamingSession {
   private readonly segmenter: SegmenterOptions;
   /** The open segment's beam search, run incrementally, when decoding uses a vocabulary or LM. */
   private search: BeamSearch | undefined;
+  /** Raw feature frames of every push, kept only when inspecting (for the result's MFCC image). */
+  private readonly rawParts: Float32Array[] = [];
 
   constructor(
     private readonly recognizer: Recognizer,
@@ -283,14 +290,14 @@ export class StreamingSession {
   push(pcm: Float32Array): StreamUpdate {
     if (this.finished) throw new Error('this streaming session has finished');
     this.samplesSeen += pcm.length;
-    return this.consume(this.features.push(pcm).data, false);
+    return this.consume(this.features.push(pcm), false);
   }
 
   /** Ends the utterance: flushes the extractor, runs the last (padded) group, decodes the rest. */
   finish(): StreamUpdate & { result: Transcription } {
     if (this.finished) throw new Error('this streaming session has finished');
     const started = performance.now();
-    const update = this.consume(this.features.flush().data, true);
+    const update = this.consume(this.features.flush(), true);
     this.finished = true;
     const model = this.recognizer.model;
     const durationSeconds = this.samplesSeen / model.features.sampleRate;
@@ -311,6 +318,7 @@ export class StreamingSession {
         stepSeconds: seconds,
         classes: model.classes,
         logProbs: concatFloat32(this.logProbParts),
+        ...(this.inspect ? { features: { data: concatFloat32(this.rawParts), frames: this.rawParts.reduce((n, p) => n + p.length, 0) / model.inputDim, dim: model.inputDim } } : {}),
         durationSeconds,
         processingSeconds,
         rtf: processingSeconds / Math.max(durationSeconds, 1e-9),
@@ -325,10 +333,12 @@ export class StreamingSession {
     this.disposeStates();
   }
 
-  private consume(rawFrames: Float32Array, final: boolean): StreamUpdate {
+  private consume(raw: FeatureMatrix, final: boolean): StreamUpdate {
     const model = this.recognizer.model;
     const dim = model.inputDim;
-    if (rawFrames.length > 0) this.pendingFrames.push(model.normaliseInPlace(rawFrames.slice()));
+    // A normalised copy goes to the network; the raw frames are returned for inspection.
+    if (raw.data.length > 0) this.pendingFrames.push(model.normaliseInPlace(raw.data.slice()));
+    if (this.inspect && raw.data.length > 0) this.rawParts.push(raw.data);
     const pending = concatFloat32(this.pendingFrames);
     const pendingCount = pending.length / dim;
     const k = model.config.stack;
@@ -353,7 +363,7 @@ export class StreamingSession {
     const openLabels = this.search ? this.search.best() : greedyLabels(open, open.length / model.classes, model.classes);
     const openText = model.alphabet.decode(openLabels).replace(/ +/g, ' ').trim();
     const partial = [...this.done.map((segment) => segment.text), openText].filter((text) => text.length > 0).join(' ');
-    return { partial, firstStep, steps: this.stepsDone - firstStep, logProbs, traces };
+    return { partial, firstStep, steps: this.stepsDone - firstStep, logProbs, traces, features: raw };
   }
 
   /** Decodes every segment the segmenter closes (all of it when final); returns the open rest. */

@@ -15,10 +15,10 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../model/engine/backend.ts';
 import { Engine } from '../../app/engine/engine.ts';
-import type { EngineDecoding } from '../../app/engine/engine-protocol.ts';
+import type { DecodingSettings as EngineDecoding } from '../../contract/contract.ts';
 import { Recognizer } from '../../model/engine/recognizer.ts';
-import { decodeOptions } from '../../model/engine/decode-settings.ts';
-import { pcmToFeatures } from '../../model/engine/frontend.ts';
+import { decodeOptions } from '../../model/ctc/decode-settings.ts';
+import { pcmToFeatures } from '../../model/features/frontend.ts';
 import { decode } from '../../model/ctc/decode.ts';
 import { loadAudioFile, openAudioStream } from '../../model/audio/load-audio.ts';
 
