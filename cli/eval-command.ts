@@ -7,7 +7,9 @@ import { checkFiles, checkModelDir } from './preflight.ts';
 const HELP = `Usage: cellscribe eval --manifest FILE [options]
 
 Transcribes every utterance of a NeMo-style manifest and reports word and character error rates
-(with substitutions, deletions and insertions) and the real-time factor.
+(with substitutions, deletions and insertions) and the real-time factor. Files that cannot be
+transcribed are listed and left out of the rates, and the command exits 1 (the rates describe
+only part of the manifest), unless --allow-failures is given.
 
 Options:
   --manifest FILE        manifest to evaluate (repeatable)
@@ -23,6 +25,7 @@ Options:
   --beam N               beam width (default 16 with a vocabulary or LM, else greedy)
   --json                 print one JSON object on stdout
   --errors               also list the utterances with errors
+  --allow-failures       exit 0 even when some files fail (the summary still counts them)
   --backend NAME         tfjs-node-gpu, tfjs-node, wasm or cpu
 `;
 
@@ -33,6 +36,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
     ...DECODING_OPTIONS,
     json: { type: 'boolean' },
     errors: { type: 'boolean' },
+    'allow-failures': { type: 'boolean' },
     backend: { type: 'string' },
   });
   if (values.help) {
@@ -48,6 +52,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
   checkModelDir(modelDir);
   const { readManifest } = await import('../model/train/manifest.ts');
   const entries = values.manifest.flatMap((m) => readManifest(m));
+  if (entries.length === 0) throw new Error(`${values.manifest.join(', ')}: no utterances to evaluate`);
   const { normalizeTranscript } = await import('../model/text/alphabet.ts');
   const { Recognizer } = await import('../model/engine/recognizer.ts');
   const { resolveDecoding } = await import('../model/ctc/decode-settings.ts');
@@ -97,6 +102,8 @@ export async function evalCommand(argv: string[]): Promise<number> {
     rtf: processingSeconds / Math.max(audioSeconds, 1e-9),
     audioSeconds,
     failed: failed.length,
+    files: entries.length,
+    failedFiles: failed,
     model: recognizer.meta.name,
     modelDir: recognizer.dir,
     decoding: {
@@ -114,8 +121,16 @@ export async function evalCommand(argv: string[]): Promise<number> {
       `utterances ${report.utterances}  WER ${(report.wer * 100).toFixed(2)}% (S ${report.substitutions}, D ${report.deletions}, I ${report.insertions} of ${report.referenceWords} words)  ` +
         `CER ${(report.cer * 100).toFixed(2)}%  sentence accuracy ${(report.sentenceAccuracy * 100).toFixed(2)}%  RTF ${report.rtf.toFixed(4)}  backend ${report.backend}\n`,
     );
+    if (failed.length > 0) {
+      process.stdout.write(`${failed.length} of ${entries.length} files could not be transcribed and are not in these rates (listed on stderr)\n`);
+    }
     if (values.errors) for (const e of errors) process.stdout.write(`${e.file}\n  ref: ${e.reference}\n  hyp: ${e.hypothesis}\n`);
   }
   recognizer.dispose();
-  return failed.length > 0 && summary.utterances === 0 ? 1 : 0;
+  if (failed.length > 0) {
+    const all = summary.utterances === 0;
+    process.stderr.write(`cellscribe eval: ${failed.length} of ${entries.length} files failed${all ? ': nothing was evaluated' : values['allow-failures'] ? ' (--allow-failures: exit 0)' : '; the rates cover the other ' + summary.utterances + ' (pass --allow-failures to exit 0 anyway)'}\n`);
+    return all || !values['allow-failures'] ? 1 : 0;
+  }
+  return 0;
 }
