@@ -1,5 +1,5 @@
 /** `cellscribe dataset import --dataset NAME DIR` and `cellscribe dataset list`: the app's datasets. */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse, UsageError } from './args.ts';
 import { printJson } from './common.ts';
@@ -16,18 +16,41 @@ and every file skipped, with the reason. About 20% of the items are held out aut
   --user-data DIR   the app's data folder (default $CELLSCRIBE_USER_DATA or ~/.config/CellScribe)
 `;
 
-function filesUnder(root: string): { path: string; bytes: Uint8Array }[] {
-  const out: { path: string; bytes: Uint8Array }[] = [];
+/**
+ * Every regular file under `root`, read. Anything else is reported and left alone: reading a FIFO
+ * blocks until a writer comes (the import hung forever), a device may never end, and a symbolic
+ * link may point outside the folder or into a loop.
+ */
+export function filesUnder(root: string): { files: { path: string; bytes: Uint8Array }[]; skipped: { name: string; reason: string }[] } {
+  const files: { path: string; bytes: Uint8Array }[] = [];
+  const skipped: { name: string; reason: string }[] = [];
   const walk = (dir: string) => {
     for (const name of readdirSync(dir).sort()) {
       if (name.startsWith('.')) continue;
       const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else out.push({ path: relative(root, path).split(/[\\/]/).join('/'), bytes: readFileSync(path) });
+      const shown = relative(root, path).split(/[\\/]/).join('/');
+      let stat;
+      try {
+        stat = lstatSync(path);
+      } catch (error) {
+        skipped.push({ name: shown, reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` });
+        continue;
+      }
+      if (stat.isDirectory()) walk(path);
+      else if (!stat.isFile()) {
+        const kind = stat.isSymbolicLink() ? 'a symbolic link' : stat.isFIFO() ? 'a named pipe (FIFO)' : stat.isSocket() ? 'a socket' : 'a device';
+        skipped.push({ name: shown, reason: `not a regular file (${kind}); only regular files are imported` });
+      } else {
+        try {
+          files.push({ path: shown, bytes: readFileSync(path) });
+        } catch (error) {
+          skipped.push({ name: shown, reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` });
+        }
+      }
     }
   };
   walk(root);
-  return out;
+  return { files, skipped };
 }
 
 /** 16 kHz mono from any supported file, through the same checks as transcription (no tfjs). */
@@ -56,7 +79,9 @@ export async function datasetCommand(argv: string[]): Promise<number> {
   if (rest.length !== 1) throw new UsageError(`expected one folder to import, got ${rest.length}`);
   if (!statSync(rest[0], { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`${rest[0]} is not a folder`);
   const dataset = store.findByName(values.dataset) ?? store.create(values.dataset);
-  const report = await store.importFiles(dataset.id, filesUnder(rest[0]), decodeTo16k);
+  const found = filesUnder(rest[0]);
+  const imported = await store.importFiles(dataset.id, found.files, decodeTo16k);
+  const report = { ...imported, skipped: [...found.skipped, ...imported.skipped] };
   const info = store.get(dataset.id).info;
   if (values.json) printJson({ dataset: info, ...report });
   else {
