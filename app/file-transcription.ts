@@ -59,13 +59,15 @@ export class FileTranscription {
       this.library.saveAudio(id, decoded.samples);
       progress(0.3, 'transcribing');
       const result = await this.withInspection(decoded.samples);
-      const transcript = this.library.save({ ...base, durationSeconds: result.durationSeconds, text: result.text, words: result.words, ...(result.command ? { command: result.command } : {}), error: null });
+      // Merged into the record as it is now: a rename or delete made meanwhile stands.
+      const fields = { durationSeconds: result.durationSeconds, text: result.text, words: result.words, ...(result.command ? { command: result.command } : {}), error: null };
+      const transcript = this.library.saveResult(id, fields) ?? { ...base, ...fields };
       progress(1, 'done');
       this.emit({ type: 'library-changed' });
       return { transcript, inspection: result.inspection };
     } catch (error) {
       const message = (error as Error).message;
-      this.library.save({ ...base, error: `Transcription failed: ${message}` });
+      this.library.saveResult(id, { error: `Transcription failed: ${message}` });
       progress(1, 'failed', message);
       this.emit({ type: 'library-changed' });
       throw error;
@@ -86,7 +88,7 @@ export class FileTranscription {
       if (t.error === null || !this.library.hasAudio(t.id)) continue;
       try {
         const result = await this.call('transcribe', this.library.getAudio(t.id), this.model.settings.decoding, false);
-        this.library.save({ ...t, text: result.text, words: result.words, ...(result.command ? { command: result.command } : {}), durationSeconds: result.durationSeconds, modelId: this.model.require().id, error: null });
+        this.library.saveResult(t.id, { text: result.text, words: result.words, ...(result.command ? { command: result.command } : {}), durationSeconds: result.durationSeconds, modelId: this.model.require().id, error: null });
         changed = true;
       } catch {
         // Stays marked; tried again on the next start.

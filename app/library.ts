@@ -33,6 +33,26 @@ export class Library {
     return existsSync(this.recordFile(id));
   }
 
+  private trashRecord(id: string): string {
+    return join(this.paths.trashDir, checkId(id), `${id}.json`);
+  }
+
+  /**
+   * Stores a transcription's result: merges `result` into the record as it is on disk *now*, so an
+   * edit made while the file was being transcribed (a rename) is kept. A transcript deleted
+   * meanwhile stays deleted: the result goes into its trash copy (an undo restores it with the
+   * text). Returns the merged record, or null when the transcript is gone altogether.
+   */
+  saveResult(id: string, result: Partial<Pick<TranscriptDTO, 'text' | 'words' | 'command' | 'durationSeconds' | 'modelId' | 'error'>>): TranscriptDTO | null {
+    for (const file of [this.recordFile(id), this.trashRecord(id)]) {
+      if (!existsSync(file)) continue;
+      const merged = { ...(JSON.parse(readFileSync(file, 'utf8')) as TranscriptDTO), ...result };
+      writeFileAtomic(file, JSON.stringify(merged, null, 1));
+      return merged;
+    }
+    return null;
+  }
+
   get(id: string): TranscriptDTO {
     const file = this.recordFile(id);
     if (!existsSync(file)) throw new Error(`no transcript with id "${id}" in the library`);
@@ -64,7 +84,9 @@ export class Library {
 
   /** Writes the transcript's audio (16 kHz mono, 32-bit float: lossless for what the model heard). */
   saveAudio(id: string, samples: Float32Array): void {
-    writeFileAtomic(this.audioFile(id), encodeWav([samples], 16000, 32, { float: true }));
+    // Deleted while its audio was being decoded: the audio joins the record in the trash.
+    const target = !this.has(id) && existsSync(this.trashRecord(id)) ? join(this.paths.trashDir, id, 'audio', `${id}.wav`) : this.audioFile(id);
+    writeFileAtomic(target, encodeWav([samples], 16000, 32, { float: true }));
   }
 
   hasAudio(id: string): boolean {

@@ -190,11 +190,12 @@ export class RecordingSessions {
         words = result.words;
         inspection = result.inspection;
       }
-      const transcript = this.library.save({ ...base, text, words, error: null });
+      // Merged into the record as it is now: a rename or delete made meanwhile stands.
+      const transcript = this.library.saveResult(base.id, { text, words, error: null }) ?? { ...base, text, words, error: null };
       this.emit({ type: 'library-changed' });
       return { transcript, inspection };
     } catch (error) {
-      this.library.save({ ...base, error: `Transcription failed: ${(error as Error).message}` });
+      this.library.saveResult(base.id, { error: `Transcription failed: ${(error as Error).message}` });
       this.emit({ type: 'library-changed' });
       throw error;
     }
