@@ -91,7 +91,10 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
   const files = new FileTranscription(library, call, model, emit);
   const sessions = new RecordingSessions(paths.recordingDir, library, host, model, files, emit);
 
-  sessions.recoverPartFiles();
+  // Start-up recovery: each step reports what it did and what it could not do; none can stop
+  // the app from starting.
+  const startupReport = [...sessions.recoverPartFiles(), ...datasets.recover(), ...versions.cleanUp(), ...library.emptyOldTrash()];
+  for (const line of startupReport) console.warn(`cellscribe start-up: ${line}`);
   jobs = new FineTuneJobs({
     jobsDir: join(options.userDataDir, 'jobs'),
     cacheDir: join(options.userDataDir, 'cache', 'features'),

@@ -3,7 +3,7 @@
  * WAV, imported files' original bytes, and a trash folder that makes delete undoable. Every write
  * is atomic (temp file, fsync, rename), so a crash leaves the old or the new version.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import type { ExportFormat, TranscriptDTO } from '../contract/contract.ts';
 import { writeFileAtomic } from '../model/io/atomic.ts';
@@ -114,6 +114,21 @@ export class Library {
       for (const name of readdirSync(dir)) if (name === `${id}.wav` || name.startsWith(`${id}.`)) found.push({ dir, name });
     }
     return found;
+  }
+
+  /**
+   * Start-up clean-up, reported: trash entries older than `days` are deleted (the undo is for
+   * second thoughts, not an archive; without this the trash grew forever).
+   */
+  emptyOldTrash(days = 30, now = Date.now()): string[] {
+    const report: string[] = [];
+    for (const name of readdirSync(this.paths.trashDir)) {
+      const bin = join(this.paths.trashDir, name);
+      if (now - statSync(bin).mtimeMs <= days * 86400000) continue;
+      rmSync(bin, { recursive: true, force: true });
+      report.push(`deleted ${bin}: in the trash for more than ${days} days`);
+    }
+    return report;
   }
 
   /** Moves the transcript and its files into trash/<id>/ (restore undoes it). */

@@ -11,6 +11,9 @@ import type { ModelInfo } from '../contract/contract.ts';
 import { findCommittedFolder, writeFileAtomic } from '../model/io/atomic.ts';
 import { readZip, writeZip, ZipError, type ZipEntry } from '../model/io/zip.ts';
 import { BUNDLED_MODEL_ID, readModelInfo, scanModels, type RegisteredModel } from './models-registry.ts';
+import { validateMeta } from '../model/io/model-meta.ts';
+import { holderAlive } from '../model/io/dir-lock.ts';
+import { hostname } from 'node:os';
 
 const REQUIRED_FILES = ['meta.json', 'model.json', 'weights.bin'];
 
@@ -34,6 +37,13 @@ export function uniqueFolder(dir: string, base: string): string {
 export function checkModelFolder(dir: string): void {
   for (const file of REQUIRED_FILES) if (!existsSync(join(dir, file))) throw new Error(`not a model folder: ${file} is missing`);
   readModelInfo(dir, 'check', 'user');
+  // The engine's own checks, ranges included, before anything is registered: a meta.json with
+  // fftSize 2^26 once passed import and then exhausted memory on load.
+  try {
+    validateMeta(JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')), dir);
+  } catch (error) {
+    throw new Error(`not a usable model folder: ${(error as Error).message}`);
+  }
   let manifest: { weightsManifest?: { paths: string[]; weights: { shape: number[]; dtype?: string }[] }[] };
   try {
     manifest = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
@@ -58,6 +68,23 @@ export function checkModelFolder(dir: string): void {
 export class ModelVersions {
   constructor(private readonly bundledModelDir: string, private readonly modelsDir: string) {
     mkdirSync(modelsDir, { recursive: true });
+  }
+
+  /**
+   * Start-up clean-up, reported: folders of interrupted deletions (.deleted-*) and of imports
+   * whose process is gone (.import-<pid>-*; one of a live process may be in flight) are removed.
+   */
+  cleanUp(): string[] {
+    const report: string[] = [];
+    for (const name of readdirSync(this.modelsDir)) {
+      const importOf = /^\.import-(\d+)-/.exec(name);
+      const stale = name.startsWith('.deleted-') ||
+        (importOf !== null && !holderAlive({ pid: Number(importOf[1]), host: hostname(), processStart: null, since: '', purpose: '' }));
+      if (!stale) continue;
+      rmSync(join(this.modelsDir, name), { recursive: true, force: true });
+      report.push(`removed ${join(this.modelsDir, name)}, left by an interrupted ${name.startsWith('.deleted-') ? 'model deletion' : 'model import'}`);
+    }
+    return report;
   }
 
   list(): RegisteredModel[] {

@@ -11,7 +11,7 @@ import type { EngineHost } from './engine/engine-host.ts';
 import type { FileTranscription } from './file-transcription.ts';
 import type { Library } from './library.ts';
 import { checkId, newId } from './paths.ts';
-import { leftoverPartFiles, readPartFile, RecordingFile } from './recordings.ts';
+import { isRecoverableName, leftoverPartFiles, readPartFileInPieces, RecordingFile } from './recordings.ts';
 
 export const INTERRUPTED = 'The recording was interrupted before it was transcribed; it will be transcribed when a model is available.';
 
@@ -75,29 +75,48 @@ export class RecordingSessions {
     private readonly emit: (event: AppEvent) => void,
   ) {}
 
-  /** Turns .part files left by a crash into saved, untranscribed recordings. */
-  recoverPartFiles(): void {
+  /**
+   * Turns .part files left by a crash into saved, untranscribed recordings. Each file is handled
+   * on its own: one it cannot recover (a name it does not write, an unreadable file) is left where
+   * it is and reported, never a reason for start-up to fail. Long files become several recordings
+   * of at most an hour each. Returns one line per file: what was done with it.
+   */
+  recoverPartFiles(): string[] {
+    const report: string[] = [];
     for (const { id, path } of leftoverPartFiles(this.recordingDir)) {
-      const samples = readPartFile(path);
-      if (!this.library.has(id)) {
-        this.library.saveAudio(id, samples);
-        this.library.save({
-          id,
-          title: `${recordingTitle(new Date())} (recovered)`,
-          createdAt: new Date().toISOString(),
-          source: 'microphone',
-          fileName: null,
-          durationSeconds: samples.length / 16000,
-          text: '',
-          words: [],
-          modelId: this.model.settings.activeModelId,
-          error: INTERRUPTED,
-        });
-      } else if (!this.library.hasAudio(id)) {
-        this.library.saveAudio(id, samples);
+      if (!isRecoverableName(id)) {
+        report.push(`left ${path} alone: not a recording name this app writes`);
+        continue;
       }
-      rmSync(path, { force: true });
+      try {
+        readPartFileInPieces(path, (samples, index, count) => {
+          const pieceId = index === 0 ? id : newId();
+          const suffix = count > 1 ? `, part ${index + 1} of ${count}` : '';
+          if (!this.library.has(pieceId)) {
+            this.library.saveAudio(pieceId, samples);
+            this.library.save({
+              id: pieceId,
+              title: `${recordingTitle(new Date())} (recovered${suffix})`,
+              createdAt: new Date().toISOString(),
+              source: 'microphone',
+              fileName: null,
+              durationSeconds: samples.length / 16000,
+              text: '',
+              words: [],
+              modelId: this.model.settings.activeModelId,
+              error: INTERRUPTED,
+            });
+          } else if (!this.library.hasAudio(pieceId)) {
+            this.library.saveAudio(pieceId, samples);
+          }
+        });
+        rmSync(path, { force: true });
+        report.push(`recovered ${path}`);
+      } catch (error) {
+        report.push(`could not recover ${path}: ${(error as Error).message}; left in place`);
+      }
     }
+    return report;
   }
 
   async start(): Promise<{ sessionId: string }> {
