@@ -127,7 +127,12 @@ test('file import, recording (streaming final = offline), library, settings, exp
     await assert.rejects(backend.transcribeFile('job-2', 'noise.bin', broken.buffer), /noise\.bin/);
     const failed = (await backend.listTranscripts('')).find((t) => t.fileName === 'noise.bin');
     assert.match(failed?.error ?? '', /Transcription failed/);
-    assert.equal(events.filter((e) => e.type === 'file-progress' && e.jobId === 'job-2').at(-1)?.type, 'file-progress');
+    // The failed job's progress ends in a 'failed' stage that carries the error (checking the
+    // event's type after filtering by type could not fail).
+    const job2 = events.filter((e) => e.type === 'file-progress' && e.jobId === 'job-2') as { stage: string; fraction: number; error?: string }[];
+    assert.deepEqual(job2.map((e) => e.stage), ['decoding', 'failed']);
+    assert.equal(job2.at(-1)?.fraction, 1);
+    assert.match(job2.at(-1)?.error ?? '', /noise\.bin/);
   } finally {
     unsubscribe();
     await backend.dispose();

@@ -63,6 +63,16 @@ export function checkModelFolder(dir: string): void {
     }
   }
   if (expected !== actual) throw new Error(`not a model folder: the weights are ${actual} bytes, model.json describes ${expected}`);
+  // A diverged model (NaN or infinite weights) would transcribe everything to "".
+  for (const group of groups) {
+    for (const path of group.paths ?? []) {
+      const bytes = readFileSync(join(dir, path));
+      const values = new Float32Array(bytes.buffer, bytes.byteOffset, Math.floor(bytes.length / 4));
+      let bad = 0;
+      for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) bad += 1;
+      if (bad > 0) throw new Error(`not a usable model: ${bad} of ${values.length} weights in ${path} are NaN or infinite`);
+    }
+  }
 }
 
 export class ModelVersions {

@@ -2,15 +2,17 @@
 import { statSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from './args.ts';
-import { modelDirFrom, printJson, quietTfjs } from './common.ts';
+import { modelDirFrom, printJson, quietTfjs, startBackend } from './common.ts';
 
-const HELP = `Usage: cellscribe info [--model DIR] [--json]
+const HELP = `Usage: cellscribe info [--model DIR] [--json] [--backend NAME]
 
 Describes a model: architecture, alphabet, front end, provenance and recorded metrics.
+
+  --backend NAME   tfjs-node-gpu, tfjs-node, wasm or cpu (the one that loads the weights)
 `;
 
 export async function infoCommand(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { model: { type: 'string' }, json: { type: 'boolean' } });
+  const { values } = parse(argv, { model: { type: 'string' }, json: { type: 'boolean' }, backend: { type: 'string' } });
   if (values.help) {
     process.stdout.write(HELP);
     return 0;
@@ -19,11 +21,12 @@ export async function infoCommand(argv: string[]): Promise<number> {
   const { readModelFolder } = await import('../model/io/model-store.ts');
   const { featureDim } = await import('../model/config.ts');
   const tf = await import('@tensorflow/tfjs');
+  const backend = await startBackend(values.backend, values.json);
   const { dir, meta, weights } = await readModelFolder(modelDirFrom(values.model));
   const parameters = Object.values(weights).reduce((n, t) => n + t.size, 0);
   tf.dispose(Object.values(weights));
   const bytes = readdirSync(dir).reduce((n, f) => n + statSync(join(dir, f)).size, 0);
-  const info = { dir, name: meta.name, architecture: meta.architecture, parameters, sizeBytes: bytes, features: meta.features, featureDim: featureDim(meta.features), provenance: meta.provenance, metrics: meta.metrics };
+  const info = { dir, name: meta.name, architecture: meta.architecture, parameters, sizeBytes: bytes, features: meta.features, featureDim: featureDim(meta.features), provenance: meta.provenance, metrics: meta.metrics, backend: backend.backend };
   if (values.json) {
     printJson(info);
     return 0;

@@ -64,9 +64,9 @@ export function validateMeta(raw: unknown, dir: string): ModelMeta {
       fail(`${name} must be an integer from ${low} to ${high}, got ${JSON.stringify(value)}`);
     }
   };
-  if (typeof raw !== 'object' || raw === null) fail('not an object');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail('not a JSON object');
   const meta = raw as ModelMeta;
-  if (meta.format !== MODEL_FORMAT) fail(`format is ${JSON.stringify(meta.format)}, expected "${MODEL_FORMAT}"`);
+  if (meta.format !== MODEL_FORMAT) fail(`format is ${meta.format === undefined ? 'missing' : JSON.stringify(meta.format)}, expected "${MODEL_FORMAT}"`);
   if (meta.formatVersion !== MODEL_FORMAT_VERSION) fail(`formatVersion ${meta.formatVersion} is not supported (expected ${MODEL_FORMAT_VERSION})`);
   const arch = meta.architecture;
   if (!arch || typeof arch !== 'object' || !['lstm', 'peephole', 'gru'].includes(arch.arch)) fail(`architecture.arch must be lstm, peephole or gru`);
