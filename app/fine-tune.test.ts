@@ -89,6 +89,18 @@ test('job lifecycle: start → progress and gradients → done → a model versi
     assert.equal(comparison.parentId, BUNDLED_MODEL_ID);
     assert.equal(comparison.utterances.length, info.heldOutUtterances);
     for (const side of [comparison.before, comparison.after]) assert.ok(side.wer >= 0 && side.cer >= 0);
+    // Fine-tuning changed the model: weights moved well beyond float noise (a learning rate of
+    // 1e-30 leaves every weight as the parent's and fails here; "wer >= 0" could not fail).
+    const child = await readModelFolder(join(userData, 'models', mine.id.slice('user:'.length)));
+    const parent = await readModelFolder(DIGITS_MODEL);
+    let moved = 0;
+    for (const [name, weight] of Object.entries(child.weights)) {
+      const ours = weight.dataSync();
+      const theirs = parent.weights[name].dataSync();
+      for (let i = 0; i < ours.length; i++) moved = Math.max(moved, Math.abs(ours[i] - theirs[i]));
+    }
+    tf.dispose([...Object.values(child.weights), ...Object.values(parent.weights)]);
+    assert.ok(moved > 1e-3, `fine-tuning moved no weight by more than ${moved}`);
     assert.ok(comparison.utterances.every((u) => ['one', 'two'].includes(u.reference)));
     await assert.rejects(backend.compareWithParent(BUNDLED_MODEL_ID, datasetId), /no parent/);
 
