@@ -21,7 +21,8 @@ export async function infoCommand(argv: string[]): Promise<number> {
   const { readModelFolder } = await import('../model/io/model-store.ts');
   const { featureDim } = await import('../model/config.ts');
   const tf = await import('@tensorflow/tfjs');
-  const backend = await startBackend(values.backend, values.json);
+  // Quiet: info's stderr stays empty (cli/conventions.test.ts); the backend is in its output.
+  const backend = await startBackend(values.backend, true);
   const { dir, meta, weights } = await readModelFolder(modelDirFrom(values.model));
   const parameters = Object.values(weights).reduce((n, t) => n + t.size, 0);
   tf.dispose(Object.values(weights));
@@ -36,6 +37,7 @@ export async function infoCommand(argv: string[]): Promise<number> {
     [
       `model:        ${meta.name}`,
       `folder:       ${dir}`,
+      `backend:      ${backend.backendDetail}`,
       `architecture: ${a.layers} × ${a.arch} (${a.units} units), frame stacking ${a.stack}, ${parameters.toLocaleString('en')} weights, ${(bytes / 1e6).toFixed(2)} MB`,
       `alphabet:     "${a.alphabet}" + blank`,
       `features:     ${meta.features.numCepstra} MFCC + Δ + ΔΔ, ${meta.features.melBands} mel bands, ${meta.features.frameLength / 16} ms / ${meta.features.hopLength / 16} ms`,
