@@ -115,8 +115,12 @@ export async function transcribeCommand(argv: string[]): Promise<number> {
     } catch (error) {
       progress.done();
       failures += 1;
-      process.stderr.write(`cellscribe transcribe: error: ${(error as Error).message}\n`);
-      results.push({ file: label, error: (error as Error).message });
+      // Every failure names its file, even when the error comes from deep in the decoder
+      // (a resampler's rate limit) and does not know the file's name.
+      const raw = (error as Error).message;
+      const message = raw.includes(label) ? raw : `${label}: ${raw}`;
+      process.stderr.write(`cellscribe transcribe: error: ${message}\n`);
+      results.push({ file: label, error: message });
     }
   }
   if (format === 'json' && outputDir === undefined) {
