@@ -363,7 +363,9 @@ export class StreamingSession {
     const openLabels = this.search ? this.search.best() : greedyLabels(open, open.length / model.classes, model.classes);
     const openText = model.alphabet.decode(openLabels).replace(/ +/g, ' ').trim();
     const partial = [...this.done.map((segment) => segment.text), openText].filter((text) => text.length > 0).join(' ');
-    return { partial, firstStep, steps: this.stepsDone - firstStep, logProbs, traces, features: raw };
+    // Copies out: the session keeps its own arrays (segments, inspection, the beam), and a caller
+    // may transfer what it gets to another thread, which detaches the buffer on this side.
+    return { partial, firstStep, steps: this.stepsDone - firstStep, logProbs: logProbs.slice(), traces, features: { ...raw, data: raw.data.slice() } };
   }
 
   /** Decodes every segment the segmenter closes (all of it when final); returns the open rest. */
