@@ -40,6 +40,17 @@ export function choiceFlag<T extends string>(value: string | undefined, name: st
   return value as T;
 }
 
+/** --help lines of the decoding flags after --vocabulary (transcribe and eval share them). */
+export const DECODING_HELP = `  --lm FILE              word language model: ARPA (plain or .gz), sphinx .lm.bin, .cslm, or a
+                         plain-text file (one sentence a line) to build a trigram from
+                         (default: the bundled general English LM, assets/lm/en-us.cslm)
+  --no-lm                open-vocabulary CTC without any language model
+  --grammar FILE         output exactly one phrase of FILE (one a line), or nothing when unsure
+  --lm-weight A          weight of the LM's log-probability (default 0.5 general LM, 1.0 --lm)
+  --word-bonus B         score added per word with an LM (default 0.5 general LM, 1.0 --lm)
+  --beam N               beam width (default 16 with a vocabulary or LM, else greedy)
+`;
+
 /** The decoding flags transcribe and eval share. */
 export const DECODING_OPTIONS = {
   vocabulary: { type: 'string' },

@@ -1,5 +1,5 @@
 /** `cellscribe eval --manifest FILE [--model DIR] [--vocabulary FILE|digits] [--lm FILE] [--beam N] [--json]` */
-import { decodingFromFlags, DECODING_OPTIONS, parse, UsageError } from './args.ts';
+import { DECODING_HELP, decodingFromFlags, DECODING_OPTIONS, parse, UsageError } from './args.ts';
 import { bundledLm, modelDirFrom, printJson, startBackend } from './common.ts';
 import { etaLabel, ProgressBar } from './progress.ts';
 import { checkFiles, checkModelDir } from './preflight.ts';
@@ -15,15 +15,7 @@ Options:
   --manifest FILE        manifest to evaluate (repeatable)
   --model DIR            model folder (default: the bundled base model)
   --vocabulary FILE      restrict output to the words/phrases in FILE, or "digits"
-  --lm FILE              word language model: ARPA (plain or .gz), sphinx .lm.bin, .cslm, or a
-                         plain-text file (one sentence a line) to build a trigram from
-                         (default: the bundled general English LM, assets/lm/en-us.cslm)
-  --no-lm                open-vocabulary CTC without any language model
-  --grammar FILE         output exactly one phrase of FILE (one a line), or nothing when unsure
-  --lm-weight A          weight of the LM's log-probability (default 0.5 general LM, 1.0 --lm)
-  --word-bonus B         score added per word with an LM (default 0.5 general LM, 1.0 --lm)
-  --beam N               beam width (default 16 with a vocabulary or LM, else greedy)
-  --json                 print one JSON object on stdout
+${DECODING_HELP}  --json                 print one JSON object on stdout
   --errors               also list the utterances with errors
   --allow-failures       exit 0 even when some files fail (the summary still counts them)
   --backend NAME         tfjs-node-gpu, tfjs-node, wasm or cpu

@@ -1,7 +1,7 @@
 /** `cellscribe transcribe FILE|-... [--model DIR] [--vocabulary FILE|digits] [--lm FILE] [--beam N] [--format F] [-o DIR]` */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { choiceFlag, decodingFromFlags, DECODING_OPTIONS, parse, UsageError } from './args.ts';
+import { choiceFlag, DECODING_HELP, decodingFromFlags, DECODING_OPTIONS, parse, UsageError } from './args.ts';
 import { bundledLm, modelDirFrom, printJson, startBackend } from './common.ts';
 import { checkFiles, checkModelDir, outputNames } from './preflight.ts';
 import { etaLabel, formatDuration, ProgressBar } from './progress.ts';
@@ -16,15 +16,7 @@ processed in pieces (memory stays flat) and decoded between pauses.
 Options:
   --model DIR            model folder (default: the bundled base model)
   --vocabulary FILE      restrict output to the words/phrases in FILE (one per line), or "digits"
-  --lm FILE              word language model: ARPA (plain or .gz), sphinx .lm.bin, .cslm, or a
-                         plain-text file (one sentence a line) to build a trigram from
-                         (default: the bundled general English LM, assets/lm/en-us.cslm)
-  --no-lm                open-vocabulary CTC without any language model
-  --grammar FILE         output exactly one phrase of FILE (one a line), or nothing when unsure
-  --lm-weight A          weight of the LM's log-probability (default 0.5 general LM, 1.0 --lm)
-  --word-bonus B         score added per word with an LM (default 0.5 general LM, 1.0 --lm)
-  --beam N               beam width (default 16 with a vocabulary or LM, else greedy)
-  --format F             text (default), json, srt or vtt
+${DECODING_HELP}  --format F             text (default), json, srt or vtt
   -o, --output-dir DIR   write NAME.txt|json|srt|vtt per input into DIR (atomically) instead of stdout
   --backend NAME         tfjs-node-gpu, tfjs-node, wasm or cpu
   -h, --help             this help

@@ -8,8 +8,9 @@
  * decoders, the file read in 1 MB pieces. Resampling a stream gives the same samples as
  * resampling the whole (libsamplerate keeps its filter state between calls).
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, statSync } from 'node:fs';
 import { AudioError } from './audio-error.ts';
+import { fileSource, mixToMono, tooLong } from './file-parts.ts';
 import { detectFormat, libraryDecoder, unsupportedFormatError } from './decode.ts';
 import { estimateSeconds } from './probe.ts';
 import { createResampler, TARGET_RATE, type ResampleQuality, type StreamResampler } from './resample.ts';
@@ -52,39 +53,6 @@ function statFile(path: string): number {
     const code = (err as NodeJS.ErrnoException).code;
     throw new AudioError(path, code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? String(err)})`);
   }
-}
-
-function fileSource(fd: number, size: number): ByteSource {
-  return {
-    size,
-    read(offset, length) {
-      const want = Math.max(0, Math.min(length, size - offset));
-      const buf = new Uint8Array(want);
-      let got = 0;
-      while (got < want) {
-        const n = readSync(fd, buf, got, want - got, offset + got);
-        if (n === 0) break;
-        got += n;
-      }
-      return buf.subarray(0, got);
-    },
-  };
-}
-
-function tooLong(path: string, seconds: number, maxSeconds: number, how: string): AudioError {
-  return new AudioError(path, `audio is ${seconds.toFixed(seconds < 10 ? 2 : 1)} s long (${how}), over the limit of ${maxSeconds} s ` +
-    `(maxSeconds); split it or raise the limit`);
-}
-
-/** Mean of the channels: every channel weighs the same. */
-function mixToMono(channels: Float32Array[]): Float32Array {
-  if (channels.length === 1) return channels[0];
-  const frames = channels[0].length;
-  const mono = new Float32Array(frames);
-  for (const channel of channels) for (let i = 0; i < frames; i++) mono[i] += channel[i];
-  const scale = 1 / channels.length;
-  for (let i = 0; i < frames; i++) mono[i] *= scale;
-  return mono;
 }
 
 function clampInPlace(samples: Float32Array): Float32Array {

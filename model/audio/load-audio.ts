@@ -11,8 +11,9 @@
  * unsupported format, undecodable data, NaN/Inf samples, audio longer than `maxSeconds`
  * (default 2 hours). Warnings: truncated WAV (decodes what is there), silent, clipped.
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, statSync } from 'node:fs';
 import { AudioError } from './audio-error.ts';
+import { fileSource, mixToMono, tooLong } from './file-parts.ts';
 import { decodeAudioBytes, detectFormat, unsupportedFormatError } from './decode.ts';
 import { estimateSeconds } from './probe.ts';
 import { resampleTo16k, type ResampleQuality } from './resample.ts';
@@ -52,39 +53,6 @@ export const DEFAULT_MAX_SECONDS = 2 * 60 * 60;
 /** Compressed files whose headers do not give a duration are refused above this size (Node cannot read more at once). */
 const MAX_UNPROBED_BYTES = 2 ** 31 - 1;
 const HEAD_BYTES = 64 * 1024;
-
-function fileSource(fd: number, size: number): ByteSource {
-  return {
-    size,
-    read(offset, length) {
-      const want = Math.max(0, Math.min(length, size - offset));
-      const buf = new Uint8Array(want);
-      let got = 0;
-      while (got < want) {
-        const n = readSync(fd, buf, got, want - got, offset + got);
-        if (n === 0) break;
-        got += n;
-      }
-      return buf.subarray(0, got);
-    },
-  };
-}
-
-function tooLong(path: string, seconds: number, maxSeconds: number, how: string): AudioError {
-  return new AudioError(path, `audio is ${seconds.toFixed(seconds < 10 ? 2 : 1)} s long (${how}), over the limit of ${maxSeconds} s ` +
-    `(maxSeconds); split it or raise the limit`);
-}
-
-/** Mean of the channels: every channel weighs the same. */
-function mixToMono(channels: Float32Array[]): Float32Array {
-  if (channels.length === 1) return channels[0];
-  const frames = channels[0].length;
-  const mono = new Float32Array(frames);
-  for (const channel of channels) for (let i = 0; i < frames; i++) mono[i] += channel[i];
-  const scale = 1 / channels.length;
-  for (let i = 0; i < frames; i++) mono[i] *= scale;
-  return mono;
-}
 
 /**
  * Loads an audio file (WAV, or anything audio-decode reads: FLAC, MP3, Ogg, M4A/AAC, WebM, AIFF,
