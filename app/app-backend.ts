@@ -135,6 +135,7 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
     listTranscripts: async (query) => library.list(query),
     getAudio: async (id) => library.getAudio(id),
     renameTranscript: async (id, title) => changing(libraryChanged, () => library.rename(id, title)),
+    editTranscriptWords: async (id, words) => changing(libraryChanged, () => library.editWords(id, words)),
     deleteTranscript: async (id) => changing(libraryChanged, () => library.delete(id)),
     restoreTranscript: async (id) => changing(libraryChanged, () => library.restore(id)),
     exportTranscript: async (id, format) => library.export(id, format),

@@ -82,6 +82,22 @@ export class Library {
     return this.save({ ...this.get(id), title: clean });
   }
 
+  /**
+   * A person's corrections: word i's text becomes `words[i]` (whitespace collapsed), keeping its
+   * start, end and confidence; an empty entry removes the word. The record is rewritten
+   * atomically, so a crash keeps either the old words or the new ones.
+   */
+  editWords(id: string, words: readonly string[]): TranscriptDTO {
+    const transcript = this.get(id);
+    if (words.length !== transcript.words.length) {
+      throw new Error(`transcript "${id}" has ${transcript.words.length} words, but ${words.length} corrections were sent; reload it and edit again`);
+    }
+    const edited = transcript.words
+      .map((word, index) => ({ ...word, word: words[index].replace(/\s+/g, ' ').trim() }))
+      .filter((word) => word.word.length > 0);
+    return this.save({ ...transcript, words: edited, text: edited.map((word) => word.word).join(' '), editedAt: new Date().toISOString() });
+  }
+
   /** Writes the transcript's audio (16 kHz mono, 32-bit float: lossless for what the model heard). */
   saveAudio(id: string, samples: Float32Array): void {
     // Deleted while its audio was being decoded: the audio joins the record in the trash.

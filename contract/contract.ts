@@ -99,6 +99,8 @@ export interface TranscriptDTO {
   modelId: string;
   /** Set while the recording is saved but not yet transcribed, or when transcription failed. */
   error: string | null;
+  /** When a person last corrected the words (editTranscriptWords); absent for the machine's text. */
+  editedAt?: string;
 }
 
 export interface CommandChoiceDTO {
@@ -229,6 +231,12 @@ export interface AppApi {
   /** Re-runs the model with inspection, for the timeline of a saved transcript. */
   inspectTranscript(id: string): Promise<InspectionDTO>;
   renameTranscript(id: string, title: string): Promise<TranscriptDTO>;
+  /**
+   * Corrects the words: `words[i]` replaces the text of word i and keeps its timing and
+   * confidence; an empty string removes that word. `text` becomes the words joined by spaces;
+   * exports use the corrected words. Saved atomically.
+   */
+  editTranscriptWords(id: string, words: string[]): Promise<TranscriptDTO>;
   /** Moves it to the trash; restoreTranscript undoes that. */
   deleteTranscript(id: string): Promise<void>;
   restoreTranscript(id: string): Promise<TranscriptDTO>;
@@ -288,4 +296,7 @@ export const LIMITS = {
   maxEpochs: 200,
   /** File names and other free strings (a microphone's device id, the active model's id). */
   maxStringLength: 1024,
+  /** editTranscriptWords: words per transcript, characters per word. */
+  maxWords: 200_000,
+  maxWordLength: 200,
 } as const;

@@ -33,6 +33,10 @@ test('malformed messages are rejected with what was expected', () => {
   rejects('getAudio', ['../../etc/passwd'], /expected letters, digits/);
   rejects('getAudio', [''], /expected 1–100 characters, got 0/);
   rejects('renameTranscript', ['id', ''], /expected 1–200 characters/);
+  rejects('editTranscriptWords', ['id', 'one two'], /expected a list of words, got a string/);
+  rejects('editTranscriptWords', ['id', ['one', 2]], /argument 2\[1\]: expected a string/);
+  rejects('editTranscriptWords', ['id', ['x'.repeat(LIMITS.maxWordLength + 1)]], /\[0\]: expected 0–200 characters, got 201/);
+  assert.deepEqual(validateRequest('editTranscriptWords', ['id', ['one', '']]), ['id', ['one', '']]);
   rejects('pushAudio', ['id', [0.1, 0.2]], /expected a Float32Array .*got an array of 2/);
   rejects('pushAudio', ['id', new Float64Array(4)], /expected a Float32Array .*got a Float64Array/);
   rejects('pushAudio', ['id', new Float32Array([0, NaN])], /sample 1 is NaN/);

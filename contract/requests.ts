@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import type { AppApi } from './contract.ts';
-import { describeValue, checkValue, ExportFormatSchema, FileBytes, FileListSchema, FineTuneRequestSchema, FreeString, Id, IpcValidationError, Pcm, Query, SettingsSchema, Title } from './schemas.ts';
+import { describeValue, checkValue, ExportFormatSchema, FileBytes, FileListSchema, FineTuneRequestSchema, FreeString, Id, IpcValidationError, Pcm, Query, SettingsSchema, Title, WordListSchema } from './schemas.ts';
 
 interface Request<A extends readonly z.ZodType[]> {
   /** IPC channel name, `domain:verb`. */
@@ -28,6 +28,7 @@ export const REQUESTS = {
   getAudio: request('library:get-audio', Id),
   inspectTranscript: request('library:inspect', Id),
   renameTranscript: request('library:rename', Id, Title),
+  editTranscriptWords: request('library:edit-words', Id, WordListSchema),
   deleteTranscript: request('library:delete', Id),
   restoreTranscript: request('library:restore', Id),
   exportTranscript: request('library:export', Id, ExportFormatSchema),

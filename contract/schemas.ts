@@ -92,6 +92,11 @@ export const FileBytes = instance(ArrayBuffer, 'an ArrayBuffer')
   .refine((b) => b.byteLength > 0, fail(() => 'the file is empty (0 bytes)'))
   .refine((b) => b.byteLength <= LIMITS.maxFileBytes, fail((b) => `${(b as ArrayBuffer).byteLength} bytes is over the limit of ${LIMITS.maxFileBytes} (512 MiB)`));
 
+/** editTranscriptWords' list: one string per word of the transcript ('' removes that word). */
+export const WordListSchema = z
+  .array(text(LIMITS.maxWordLength), { error: (issue) => `expected a list of words, got ${describeValue(issue.input)}` })
+  .refine((words) => words.length <= LIMITS.maxWords, fail((words) => `${(words as unknown[]).length} words is over the limit of ${LIMITS.maxWords}`));
+
 export const ExportFormatSchema = oneOf(['txt', 'srt', 'vtt', 'json']);
 
 export const DecodingModeSchema = oneOf(['open', 'digits', 'custom', 'commands']);

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { memo, useCallback, useEffect, useState } from 'react';
 import type { EngineStatus, Settings, TranscriptDTO } from '../../contract/contract.ts';
 import { errorText, getApi, useAppEvent } from './api.ts';
 import { useRecorder } from './audio/use-recorder.ts';
@@ -15,6 +15,14 @@ import { VoicePanel } from './components/VoicePanel.tsx';
 import { trainingStore } from './finetune/training-store.ts';
 import { dispatchShortcut } from './shortcut-events.ts';
 import { shortcutFor } from './shortcuts.ts';
+
+// The panels re-render only when their own props change: the recorder updates App many times a
+// second while recording, and re-rendering every hidden panel with it starved the live view.
+const MemoInspectPanel = memo(InspectPanel);
+const MemoFilesPanel = memo(FilesPanel);
+const MemoLibraryPanel = memo(LibraryPanel);
+const MemoVoicePanel = memo(VoicePanel);
+const MemoSettingsPanel = memo(SettingsPanel);
 
 /** True when a key press should go to the focused field rather than the shortcut. */
 function typingInto(target: EventTarget | null): boolean {
@@ -80,12 +88,17 @@ export function App() {
     getApi().setSettings(next).then(setSettings, (error) => setLoadError(errorText(error)));
   };
 
-  const activateModel = async (activeModelId: string) => {
+  const activateModel = useCallback(async (activeModelId: string) => {
     const current = settings ?? (await getApi().getSettings());
     setSettings(await getApi().setSettings({ ...current, activeModelId }));
-  };
+  }, [settings]);
 
-  const lookInside = async (transcript: TranscriptDTO) => {
+  const openTranscript = useCallback((id: string) => {
+    setLibraryId(id);
+    setTab('library');
+  }, []);
+
+  const lookInside = useCallback(async (transcript: TranscriptDTO) => {
     setTab('inspect');
     try {
       const api = getApi();
@@ -94,7 +107,7 @@ export function App() {
     } catch (error) {
       setLoadError(`Could not inspect “${transcript.title}”: ${errorText(error)}`);
     }
-  };
+  }, []);
 
   return (
     <div className="app">
@@ -106,22 +119,19 @@ export function App() {
           <RecordPanel recorder={recorder} microphoneId={settings?.microphoneId ?? ''} onMicrophoneChange={changeMicrophone} onToggle={toggleRecording} onLookInside={() => setTab('inspect')} />
         </div>
         <div hidden={tab !== 'inspect'}>
-          <InspectPanel visible={tab === 'inspect'} />
+          <MemoInspectPanel visible={tab === 'inspect'} />
         </div>
         <div hidden={tab !== 'files'}>
-          <FilesPanel onOpenTranscript={(id) => {
-            setLibraryId(id);
-            setTab('library');
-          }} />
+          <MemoFilesPanel onOpenTranscript={openTranscript} />
         </div>
         <div hidden={tab !== 'library'}>
-          <LibraryPanel selectedId={libraryId} onSelect={setLibraryId} onLookInside={(transcript) => void lookInside(transcript)} />
+          <MemoLibraryPanel selectedId={libraryId} onSelect={setLibraryId} onLookInside={lookInside} />
         </div>
         <div hidden={tab !== 'voice'}>
-          <VoicePanel microphoneId={settings?.microphoneId ?? ''} activeModelId={settings?.activeModelId ?? ''} onActivate={activateModel} />
+          <MemoVoicePanel microphoneId={settings?.microphoneId ?? ''} activeModelId={settings?.activeModelId ?? ''} onActivate={activateModel} />
         </div>
         <div hidden={tab !== 'settings'}>
-          <SettingsPanel settings={settings} status={status} onSaved={setSettings} />
+          <MemoSettingsPanel settings={settings} status={status} onSaved={setSettings} />
         </div>
       </main>
       <StatusBar status={status} />

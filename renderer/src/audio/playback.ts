@@ -24,8 +24,11 @@ export function stopPlayback(): void {
   void context.close();
 }
 
-/** Plays `pcm` from `fromSeconds`, up to `toSeconds` if given. Only one playback at a time. */
-export function play(pcm: Float32Array, fromSeconds: number, toSeconds?: number): Playback {
+/**
+ * Plays `pcm` from `fromSeconds`, up to `toSeconds` if given, at `rate` × speed (the pitch moves
+ * with it; fine for following along). Only one playback at a time.
+ */
+export function play(pcm: Float32Array, fromSeconds: number, toSeconds?: number, rate = 1): Playback {
   stopPlayback();
   const context = new AudioContext({ sampleRate: 16_000 });
   const buffer = context.createBuffer(1, Math.max(1, pcm.length), 16_000);
@@ -33,6 +36,7 @@ export function play(pcm: Float32Array, fromSeconds: number, toSeconds?: number)
   buffer.copyToChannel(pcm.length > 0 ? new Float32Array(pcm) : new Float32Array(1), 0);
   const source = context.createBufferSource();
   source.buffer = buffer;
+  source.playbackRate.value = rate;
   source.connect(context.destination);
   const start = Math.max(0, Math.min(fromSeconds, buffer.duration));
   const duration = toSeconds !== undefined ? Math.max(0, toSeconds - start) : undefined;
@@ -46,7 +50,8 @@ export function play(pcm: Float32Array, fromSeconds: number, toSeconds?: number)
     if (current === mine) stopPlayback();
   };
   return {
-    position: () => (ended || current !== mine ? null : start + (context.currentTime - startedAt)),
+    // Seconds of the recording (not of the clock): at 2× speed the recording moves twice as fast.
+    position: () => (ended || current !== mine ? null : start + (context.currentTime - startedAt) * rate),
     stop: () => {
       if (current === mine) stopPlayback();
     },

@@ -3,6 +3,8 @@ import type { ExportFormat, TranscriptDTO } from '../../../contract/contract.ts'
 import { errorText, getApi } from '../api.ts';
 import { LOW_CONFIDENCE, WordList } from './WordList.tsx';
 import { safeFileName, saveBlob } from '../lib/save-file.ts';
+import { play, type Playback } from '../audio/playback.ts';
+import { PLAYBACK_RATES, wordAt } from '../library/follow-along.ts';
 import { onShortcut } from '../shortcut-events.ts';
 
 const MIME: Record<ExportFormat, string> = { txt: 'text/plain', srt: 'application/x-subrip', vtt: 'text/vtt', json: 'application/json' };
@@ -40,6 +42,54 @@ export function TranscriptDetail({ transcript, onChanged, onDelete, onLookInside
   useEffect(() => onShortcut((action) => {
     if (action.kind === 'export' && root.current && root.current.offsetParent !== null) void exportRef.current('txt');
   }), []);
+
+  // Editing the words: one field per word, so each keeps its timing.
+  const [editing, setEditing] = useState<string[] | null>(null);
+  const saveEdits = async () => {
+    if (!editing) return;
+    try {
+      await getApi().editTranscriptWords(transcript.id, editing);
+      setEditing(null);
+      setNotice('Corrections saved; exports use them.');
+      onChanged();
+    } catch (error) {
+      setNotice(`Saving the corrections failed: ${errorText(error)}`);
+    }
+  };
+
+  // Playing the whole transcript at a chosen speed, the word being said lit up.
+  const [rate, setRate] = useState(1);
+  const [current, setCurrent] = useState(-1);
+  const playback = useRef<Playback | null>(null);
+  const audio = useRef<Float32Array | null>(null);
+  const frame = useRef(0);
+  const stopFollowing = () => {
+    cancelAnimationFrame(frame.current);
+    playback.current?.stop();
+    playback.current = null;
+    setCurrent(-1);
+  };
+  useEffect(() => stopFollowing, []);
+  const playAll = async () => {
+    try {
+      audio.current ??= await getApi().getAudio(transcript.id);
+      stopFollowing();
+      const started = play(audio.current, 0, undefined, rate);
+      playback.current = started;
+      const follow = () => {
+        const position = started.position();
+        if (position === null) {
+          if (playback.current === started) setCurrent(-1);
+          return;
+        }
+        setCurrent(wordAt(transcript.words, position));
+        frame.current = requestAnimationFrame(follow);
+      };
+      frame.current = requestAnimationFrame(follow);
+    } catch (error) {
+      setNotice(`Playing failed: ${errorText(error)}`);
+    }
+  };
 
   const copy = async () => {
     try {
@@ -79,7 +129,47 @@ export function TranscriptDetail({ transcript, onChanged, onDelete, onLookInside
         </p>
       ) : null}
       <div className="transcript-words" data-testid="library-words">
-        {transcript.words.length > 0 ? <WordList transcriptId={transcript.id} words={transcript.words} /> : <p>{transcript.text || <span className="muted">(no words)</span>}</p>}
+        {editing ? (
+          <p className="words word-editor" data-testid="word-editor">
+            {transcript.words.map((word, index) => (
+              <input
+                key={index}
+                className="word-input"
+                data-testid="word-input"
+                aria-label={`word ${index + 1}, ${word.start.toFixed(2)}–${word.end.toFixed(2)} s`}
+                title={`${word.start.toFixed(2)}–${word.end.toFixed(2)} s (kept); leave empty to remove the word`}
+                value={editing[index]}
+                maxLength={200}
+                size={Math.max(2, editing[index].length + 1)}
+                onChange={(event) => setEditing((list) => list && list.map((value, i) => (i === index ? event.target.value : value)))}
+                onKeyDown={(event) => {
+                  if (event.key === 'Enter') void saveEdits();
+                  if (event.key === 'Escape') setEditing(null);
+                }}
+              />
+            ))}
+          </p>
+        ) : transcript.words.length > 0 ? <WordList transcriptId={transcript.id} words={transcript.words} current={current} /> : <p>{transcript.text || <span className="muted">(no words)</span>}</p>}
+      </div>
+      <div className="actions playback-actions">
+        {editing ? (
+          <>
+            <button type="button" data-testid="save-words" onClick={() => void saveEdits()}>Save corrections</button>
+            <button type="button" onClick={() => setEditing(null)}>Cancel</button>
+            <span className="muted">Each word keeps its timing; an emptied word is removed.</span>
+          </>
+        ) : (
+          <>
+            <button type="button" data-testid="edit-words" disabled={transcript.words.length === 0} onClick={() => setEditing(transcript.words.map((word) => word.word))}>Edit words</button>
+            <button type="button" data-testid="play-all" onClick={() => void (playback.current ? stopFollowing() : playAll())}>{current >= 0 || playback.current ? 'Stop' : 'Play and follow'}</button>
+            <label className="field">Speed
+              <select data-testid="playback-rate" value={rate} onChange={(event) => setRate(Number(event.target.value))}>
+                {PLAYBACK_RATES.map((value) => <option key={value} value={value}>{value}×</option>)}
+              </select>
+            </label>
+            {transcript.editedAt ? <span className="muted" data-testid="edited-note">corrected {new Date(transcript.editedAt).toLocaleString()}</span> : null}
+          </>
+        )}
       </div>
       <div className="actions">
         {(['txt', 'srt', 'vtt', 'json'] as const).map((format) => (

@@ -6,8 +6,8 @@ import { play } from '../audio/playback.ts';
 /** Below this a word is marked as unsure. */
 export const LOW_CONFIDENCE = 0.6;
 
-/** The words of a transcript; low-confidence ones are marked; clicking one plays it. */
-export function WordList({ transcriptId, words, audio }: { transcriptId: string; words: readonly WordDTO[]; audio?: Float32Array | null }) {
+/** The words of a transcript; low-confidence ones are marked; clicking one plays it; `current` (follow-along) is lit. */
+export function WordList({ transcriptId, words, audio, current = -1 }: { transcriptId: string; words: readonly WordDTO[]; audio?: Float32Array | null; current?: number }) {
   const cache = useRef<{ id: string; pcm: Float32Array } | null>(null);
   const playWord = async (word: WordDTO) => {
     try {
@@ -27,7 +27,8 @@ export function WordList({ transcriptId, words, audio }: { transcriptId: string;
         <span key={index}>
           <button
             type="button"
-            className={`word${word.confidence < LOW_CONFIDENCE ? ' low-confidence' : ''}`}
+            className={`word${word.confidence < LOW_CONFIDENCE ? ' low-confidence' : ''}${index === current ? ' current' : ''}`}
+            aria-current={index === current ? 'true' : undefined}
             data-confidence={word.confidence.toFixed(2)}
             title={`${word.start.toFixed(2)}–${word.end.toFixed(2)} s · confidence ${(word.confidence * 100).toFixed(0)}%${word.confidence < LOW_CONFIDENCE ? ' (unsure)' : ''}`}
             onClick={() => void playWord(word)}

@@ -202,6 +202,14 @@ export class FakeAppApi implements AppApi {
     this.emit({ type: 'library-changed' });
     return entry.transcript;
   }
+  async editTranscriptWords(id: string, words: string[]) {
+    const entry = this.entry(id);
+    if (words.length !== entry.transcript.words.length) throw new Error(`transcript "${id}" has ${entry.transcript.words.length} words, but ${words.length} corrections were sent`);
+    const edited = entry.transcript.words.map((word, index) => ({ ...word, word: words[index].trim() })).filter((word) => word.word.length > 0);
+    entry.transcript = { ...entry.transcript, words: edited, text: edited.map((word) => word.word).join(' '), editedAt: new Date().toISOString() };
+    this.emit({ type: 'library-changed' });
+    return entry.transcript;
+  }
   async deleteTranscript(id: string) {
     this.entry(id).trashed = true;
     this.emit({ type: 'library-changed' });
