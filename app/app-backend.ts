@@ -13,13 +13,15 @@
  * next start, and every untranscribed recording is transcribed once a model is loaded.
  */
 import { join } from 'node:path';
-import type { AppApi, AppEvent, JobInfo, ModelComparisonDTO } from '../contract/contract.ts';
+import type { AboutInfo, AppApi, AppEvent, JobInfo, ModelComparisonDTO } from '../contract/contract.ts';
 import { ActiveModel } from './active-model.ts';
+import { AppLog } from './app-log.ts';
 import { DatasetStore } from './datasets.ts';
 import { EngineHost, type EngineMode } from './engine/engine-host.ts';
 import { FileTranscription } from './file-transcription.ts';
 import { FineTuneJobs } from './fine-tune-jobs.ts';
 import { Library } from './library.ts';
+import type { LogLevel } from './log-file.ts';
 import { ModelVersions } from './model-versions.ts';
 import { appPaths, type AppPaths } from './paths.ts';
 import { promptSets } from './prompt-sets.ts';
@@ -29,6 +31,8 @@ import { RecordingSessions } from './recording-sessions.ts';
 export interface AppBackend extends Omit<AppApi, 'onEvent'> {
   /** Receives every AppEvent; returns the unsubscribe function. */
   subscribe(listener: (event: AppEvent) => void): () => void;
+  /** Appends a line to the log file in the data folder (userData/logs/cellscribe.log). */
+  log(level: LogLevel, message: string): void;
   /** Stops the engine; open recordings keep their .part files (recovered on the next start). */
   dispose(): Promise<void>;
   /** Where the data lives (for logs and tests). */
@@ -52,6 +56,11 @@ export interface AppBackendOptions {
   workerPath?: string;
   /** Forwarded to the engine: a forced backend, the folder of tfjs-backend-wasm's .wasm files. */
   engineOptions?: { backend?: string; wasmDir?: string; generalLm?: string };
+  /** For the About box and the log: the app's version and the runtime's (Electron passes electron, chrome, node, v8). */
+  appVersion?: string;
+  versions?: Record<string, string>;
+  /** Shows a file in the system's file manager (Electron's shell.showItemInFolder); absent in tests. */
+  reveal?: (path: string) => void;
 }
 
 export async function createAppBackend(options: AppBackendOptions): Promise<AppBackend> {
@@ -63,7 +72,13 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
   // Created before the host: the host's callbacks (crash, training events) reach it.
   let jobs: FineTuneJobs | undefined;
 
+  const appVersion = options.appVersion ?? '(development)';
+  const runtimeVersions = options.versions ?? { node: process.versions.node };
+  const log = new AppLog(join(options.userDataDir, 'logs', 'cellscribe.log'));
+  log.write('info', `CellScribe ${appVersion} starting; data folder ${options.userDataDir}; ${Object.entries(runtimeVersions).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+
   const emit = (event: AppEvent): void => {
+    log.observe(event);
     for (const listener of [...listeners]) {
       try {
         listener(event);
@@ -94,7 +109,10 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
   // Start-up recovery: each step reports what it did and what it could not do; none can stop
   // the app from starting.
   const startupReport = [...sessions.recoverPartFiles(), ...datasets.recover(), ...versions.cleanUp(), ...library.emptyOldTrash()];
-  for (const line of startupReport) console.warn(`cellscribe start-up: ${line}`);
+  for (const line of startupReport) {
+    console.warn(`cellscribe start-up: ${line}`);
+    log.write('warn', `start-up: ${line}`);
+  }
   jobs = new FineTuneJobs({
     jobsDir: join(options.userDataDir, 'jobs'),
     cacheDir: join(options.userDataDir, 'cache', 'features'),
@@ -122,6 +140,28 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
     paths,
 
     getStatus: async () => model.status(host),
+
+    async getAbout(): Promise<AboutInfo> {
+      const status = model.status(host);
+      return {
+        appName: 'CellScribe',
+        appVersion,
+        versions: runtimeVersions,
+        backend: status.backend,
+        backendNotes: status.backendNotes,
+        model: status.activeModel,
+        dataFolder: options.userDataDir,
+        logFile: log.path,
+      };
+    },
+
+    async showLogs() {
+      log.write('info', 'log shown');
+      options.reveal?.(log.path);
+      return log.path;
+    },
+
+    log: (level, message) => log.write(level, message),
     getSettings: async () => model.settings,
     setSettings: (next) => model.change(next),
     listModels: async () => model.list(),

@@ -48,6 +48,20 @@ export interface EngineStatus {
   restarts: number;
 }
 
+/** What the About box shows. */
+export interface AboutInfo {
+  appName: string;
+  appVersion: string;
+  /** Runtime versions, e.g. { electron, chrome, node, v8 } (what is known where it runs). */
+  versions: Record<string, string>;
+  backend: EngineStatus['backend'];
+  backendNotes: string[];
+  model: ModelInfo | null;
+  /** The data folder (library, models, settings) and the log file inside it. */
+  dataFolder: string;
+  logFile: string;
+}
+
 export interface WordDTO {
   word: string;
   start: number;
@@ -211,6 +225,10 @@ export interface ModelComparisonDTO {
 
 export interface AppApi {
   getStatus(): Promise<EngineStatus>;
+  /** Versions, backend, model and where the data and the log live. */
+  getAbout(): Promise<AboutInfo>;
+  /** Shows the log file in the system's file manager; returns its path. */
+  showLogs(): Promise<string>;
   getSettings(): Promise<Settings>;
   setSettings(settings: Settings): Promise<Settings>;
   listModels(): Promise<ModelInfo[]>;

@@ -17,6 +17,8 @@ const request = <const A extends readonly z.ZodType[]>(channel: string, ...args:
 
 export const REQUESTS = {
   getStatus: request('engine:get-status'),
+  getAbout: request('app:about'),
+  showLogs: request('app:show-logs'),
   getSettings: request('settings:get'),
   setSettings: request('settings:set', SettingsSchema),
   listModels: request('models:list'),

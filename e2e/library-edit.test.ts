@@ -16,7 +16,7 @@ const FILE = join(FSDD_DIR, '7_jackson_3.wav');
 const missing = [!hasChromium() && 'Chromium', !existsSync(join(DIGITS_MODEL, 'meta.json')) && 'the digits model fixture', !existsSync(FILE) && FILE].filter(Boolean);
 const skip = missing.length > 0 ? `missing: ${missing.join(', ')}` : false;
 
-test('library: edit a word (timing kept, saved, exported), play at 2× with follow-along', { skip, timeout: 120_000 }, async () => {
+test('library: edit a word (timing kept, saved, exported), play at 2× with follow-along; About and the log file', { skip, timeout: 120_000 }, async () => {
   const session = await openAppSession({ engine: 'in-process', decoding: { mode: 'digits', customVocabulary: '', beam: 8 } });
   const { page, backend } = session;
   try {
@@ -53,6 +53,25 @@ test('library: edit a word (timing kept, saved, exported), play at 2× with foll
     await waitForPage(page, `document.querySelector('[data-testid=library-words] .word.current') !== null`, 10_000);
     await session.screenshot('library-3-follow-along');
     await waitForPage(page, `document.querySelector('[data-testid=library-words] .word.current') === null`, 10_000);
+
+    // About: versions, the backend and model in use, and the log file in the data folder.
+    await page.getByTestId('open-about').click();
+    await waitForPage(page, `document.querySelector('[data-testid=about-table]') !== null`);
+    const status = await backend.getStatus();
+    assert.match((await page.getByTestId('about-table').textContent()) ?? '', new RegExp(`node${process.versions.node.replace(/\./g, '\\.')}`));
+    assert.match((await page.getByTestId('about-backend').textContent()) ?? '', new RegExp(`^${status.backend}`));
+    assert.match((await page.getByTestId('about-model').textContent()) ?? '', new RegExp(`^${status.activeModel!.name}`));
+    const logPath = join(backend.paths.userDataDir, 'logs', 'cellscribe.log');
+    assert.equal(await page.getByTestId('about-log').textContent(), logPath);
+    await session.screenshot('about-box');
+    await page.getByTestId('show-logs').click();
+    await waitForPage(page, `document.querySelector('[data-testid=about-notice]')?.textContent.includes('cellscribe.log')`);
+    const log = readFileSync(logPath, 'utf8');
+    assert.match(log, /INFO  CellScribe .* starting; data folder /);
+    assert.match(log, new RegExp(`INFO  engine ready; backend ${status.backend}; model ${status.activeModel!.id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    assert.match(log, /INFO  log shown\n$/);
+    await page.getByTestId('about-close').click();
+    await waitForPage(page, `document.querySelector('[data-testid=about-box]') === null`);
 
     assert.deepEqual(session.pageErrors, []);
   } finally {

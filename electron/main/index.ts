@@ -3,7 +3,7 @@
  * engine in a single worker_threads worker, and IPC that validates every message. Main never
  * loads tfjs itself (scripts/build-app.mjs fails the build if the main bundle contains it).
  */
-import { app, BrowserWindow, ipcMain, session, type WebContents } from 'electron';
+import { app, BrowserWindow, ipcMain, session, shell, type WebContents } from 'electron';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,7 +34,7 @@ function unpacked(path: string): string {
 
 async function start(): Promise<void> {
   secureSession(session.defaultSession, () => paths.pagePrefix);
-  installMenu(!app.isPackaged);
+  installMenu(!app.isPackaged, () => void backend?.showLogs());
   window = createMainWindow(paths);
   window.on('closed', () => {
     window = null;
@@ -49,11 +49,26 @@ async function start(): Promise<void> {
     engine: 'worker',
     workerPath: paths.engineWorker,
     engineOptions: { wasmDir, generalLm: existsSync(paths.generalLm) ? paths.generalLm : undefined },
+    appVersion: app.getVersion(),
+    versions: { electron: process.versions.electron, chrome: process.versions.chrome, node: process.versions.node, v8: process.versions.v8 },
+    reveal: (path) => shell.showItemInFolder(path),
   });
+  // Errors that would otherwise only reach a console nobody sees go to the log file too.
+  const started = backend;
+  process.on('uncaughtException', (error) => {
+    console.error(error);
+    started.log('error', `uncaught: ${error.stack ?? error.message}`);
+  });
+  process.on('unhandledRejection', (reason) => started.log('error', `unhandled rejection: ${reason instanceof Error ? reason.stack ?? reason.message : String(reason)}`));
   registerIpc({
     ipcMain,
     backend,
     trusted: () => ({ webContentsId: window && !window.isDestroyed() ? window.webContents.id : null, pagePrefix: paths.pagePrefix }),
+    // A rejected message is worth finding later: it means a bug or something hostile in the page.
+    log: (message) => {
+      console.warn(message);
+      started.log('warn', message);
+    },
   });
   forwardEvents(backend.subscribe, () => (window && !window.isDestroyed() ? window.webContents : null));
 }

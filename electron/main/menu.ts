@@ -1,7 +1,8 @@
 /** The application menu: standard roles only (no remote links: the app is offline). */
 import { app, Menu, type MenuItemConstructorOptions } from 'electron';
 
-export function installMenu(isDev: boolean): void {
+/** `showLogs` opens the log file's folder (Help → Show logs). */
+export function installMenu(isDev: boolean, showLogs: () => void): void {
   const template: MenuItemConstructorOptions[] = [
     ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
     { role: 'fileMenu' },
@@ -19,7 +20,7 @@ export function installMenu(isDev: boolean): void {
       ],
     },
     { role: 'windowMenu' },
-    { role: 'help', submenu: [{ label: `About ${app.getName()}`, click: () => app.showAboutPanel() }] },
+    { role: 'help', submenu: [{ label: 'Show logs', click: showLogs }, { label: `About ${app.getName()}`, click: () => app.showAboutPanel() }] },
   ];
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }

@@ -131,6 +131,10 @@ export class FakeAppApi implements AppApi {
   }
 
   async getStatus() { return this.status; }
+  async getAbout() {
+    return { appName: 'CellScribe', appVersion: '(fake)', versions: { browser: navigator.userAgent }, backend: this.status.backend, backendNotes: this.status.backendNotes, model: this.status.activeModel, dataFolder: '(fake)', logFile: '(fake)/logs/cellscribe.log' };
+  }
+  async showLogs() { return '(fake)/logs/cellscribe.log'; }
   async getSettings() { return this.settings; }
   async setSettings(settings: Settings) {
     const activeModel = this.tuning.listModels().find((model) => model.id === settings.activeModelId);
