@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, truncateSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAppBackend } from './app-backend.ts';
 import { appPaths } from './paths.ts';
-import { readPartFileInPieces } from './recordings.ts';
+import { readPartFileInPieces, RECOVERY_PIECE_SAMPLES } from './recordings.ts';
 
 test('a .part file is read a piece at a time: every sample once, in order, a torn last sample dropped', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pieces-'));
@@ -20,6 +20,57 @@ test('a .part file is read a piece at a time: every sample once, in order, a tor
   }, 1000);
   assert.deepEqual(pieces.map((p) => [p.length, p.index, p.count]), [[1000, 0, 3], [1000, 1, 3], [500, 2, 3]]);
   assert.deepEqual(Float32Array.from(joined), samples);
+});
+
+test('a .part file over 2 GiB (sparse: no disk used) is read in hour-long pieces; samples past the 2 GiB mark land where they belong', () => {
+  // Node cannot read a file of 2 GiB or more whole (readFileSync throws ERR_FS_FILE_TOO_LARGE),
+  // which once made every launch fail. A sparse file reads as zeros except for the markers.
+  const dir = mkdtempSync(join(tmpdir(), 'pieces-big-'));
+  const path = join(dir, 'bigone1.pcm.part');
+  const totalSamples = (2 ** 31 + 4 * 2 ** 20) / 4; // just past Node's 2 GiB whole-file limit
+  writeFileSync(path, '');
+  truncateSync(path, totalSamples * 4 + 2); // + a torn last sample
+  const markers = new Map<number, number>([
+    [0, 0.25],
+    [RECOVERY_PIECE_SAMPLES - 1, 0.5], // last sample of the first piece
+    [2 ** 31 / 4, -0.75], // the first sample at byte offset 2 GiB
+    [2 ** 31 / 4 + 1, 0.125],
+    [totalSamples - 1, 1], // the very last whole sample
+  ]);
+  const fd = openSync(path, 'r+');
+  try {
+    for (const [at, value] of markers) writeSync(fd, Buffer.from(Float32Array.of(value).buffer), 0, 4, at * 4);
+  } finally {
+    closeSync(fd);
+  }
+  const seen = new Map<number, number>();
+  const ZEROS = Buffer.alloc(16 * 2 ** 20);
+  const shape: [number, number, number][] = [];
+  let start = 0;
+  try {
+    readPartFileInPieces(path, (piece, index, count) => {
+      shape.push([piece.length, index, count]);
+      // Markers read, then cleared: the rest of the piece must be zeros (compared natively, 16 MiB at a time).
+      for (const at of markers.keys()) {
+        if (at < start || at >= start + piece.length) continue;
+        seen.set(at, piece[at - start]);
+        piece[at - start] = 0;
+      }
+      const bytes = Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+      for (let at = 0; at < bytes.length; at += ZEROS.length) {
+        const part = bytes.subarray(at, at + ZEROS.length);
+        if (!part.equals(ZEROS.subarray(0, part.length))) assert.fail(`piece ${index} has data where the file has none (near sample ${start + at / 4})`);
+      }
+      start += piece.length;
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const count = Math.ceil(totalSamples / RECOVERY_PIECE_SAMPLES);
+  assert.equal(count, 10);
+  assert.deepEqual(shape, Array.from({ length: count }, (_, i) => [Math.min(RECOVERY_PIECE_SAMPLES, totalSamples - i * RECOVERY_PIECE_SAMPLES), i, count]));
+  assert.equal(start, totalSamples, 'every whole sample once, the torn one dropped');
+  assert.deepEqual([...seen].sort((a, b) => a[0] - b[0]), [...markers].sort((a, b) => a[0] - b[0]));
 });
 
 test('start-up skips and reports what it cannot recover, and recovers the rest; leftovers of interrupted operations are cleaned', async () => {
