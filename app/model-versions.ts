@@ -6,10 +6,11 @@
  * existing model is never overwritten.
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { mkdir, open, rm } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import type { ModelInfo } from '../contract/contract.ts';
-import { findCommittedFolder, writeFileAtomic } from '../model/io/atomic.ts';
-import { readZip, writeZip, ZipError, type ZipEntry } from '../model/io/zip.ts';
+import { findCommittedFolder, fsyncFolder, writeFileAtomic } from '../model/io/atomic.ts';
+import { extractZip, listZip, writeZip, ZipError, type ZipEntry } from '../model/io/zip.ts';
 import { BUNDLED_MODEL_ID, readModelInfo, scanModels, type RegisteredModel } from './models-registry.ts';
 import { validateMeta } from '../model/io/model-meta.ts';
 import { holderAlive } from '../model/io/dir-lock.ts';
@@ -30,12 +31,20 @@ export function uniqueFolder(dir: string, base: string): string {
   return name;
 }
 
+/** meta.json and model.json are a few kB; anything past this is not a model (and would block the main process to read). */
+const MAX_JSON_BYTES = 16 * 1024 * 1024;
+
 /**
  * Checks that `dir` is a complete model folder without loading tfjs: meta.json describes a
- * CellScribe model, model.json lists the weights, weights.bin has exactly their size.
+ * CellScribe model, model.json lists the weights, weights.bin has exactly their size. Only the
+ * small files are read here; returns the weights files for the NaN scan (scanWeights*).
  */
-export function checkModelFolder(dir: string): void {
+function checkModelFiles(dir: string): string[] {
   for (const file of REQUIRED_FILES) if (!existsSync(join(dir, file))) throw new Error(`not a model folder: ${file} is missing`);
+  for (const file of ['meta.json', 'model.json']) {
+    const size = statSync(join(dir, file)).size;
+    if (size > MAX_JSON_BYTES) throw new Error(`not a model folder: ${file} is ${size} bytes (at most ${MAX_JSON_BYTES})`);
+  }
   readModelInfo(dir, 'check', 'user');
   // The engine's own checks, ranges included, before anything is registered: a meta.json with
   // fftSize 2^26 once passed import and then exhausted memory on load.
@@ -54,23 +63,75 @@ export function checkModelFolder(dir: string): void {
   if (!Array.isArray(groups) || groups.length === 0) throw new Error('not a model folder: model.json has no weightsManifest');
   let expected = 0;
   let actual = 0;
+  const paths: string[] = [];
   for (const group of groups) {
     for (const w of group.weights ?? []) expected += w.shape.reduce((a, b) => a * b, 1) * 4;
     for (const path of group.paths ?? []) {
       if (path.includes('/') || path.includes('\\') || path.startsWith('.')) throw new Error(`not a model folder: weights path ${JSON.stringify(path)} is not a plain file name`);
       if (!existsSync(join(dir, path))) throw new Error(`not a model folder: weights file ${path} is missing`);
       actual += statSync(join(dir, path)).size;
+      paths.push(path);
     }
   }
   if (expected !== actual) throw new Error(`not a model folder: the weights are ${actual} bytes, model.json describes ${expected}`);
-  // A diverged model (NaN or infinite weights) would transcribe everything to "".
-  for (const group of groups) {
-    for (const path of group.paths ?? []) {
-      const bytes = readFileSync(join(dir, path));
-      const values = new Float32Array(bytes.buffer, bytes.byteOffset, Math.floor(bytes.length / 4));
+  return paths;
+}
+
+/** How many of the float32 values in `bytes` (whole values only) are NaN or infinite. */
+function countNonFinite(bytes: Uint8Array): number {
+  const values = new Float32Array(bytes.buffer, bytes.byteOffset, Math.floor(bytes.length / 4));
+  let bad = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) bad += 1;
+  return bad;
+}
+
+const nonFiniteError = (bad: number, total: number, path: string) => new Error(`not a usable model: ${bad} of ${total} weights in ${path} are NaN or infinite`);
+
+/**
+ * Checks a model folder (see checkModelFiles), then that no weight is NaN or infinite: a diverged
+ * model would transcribe everything to "". Synchronous: for folders this app wrote itself.
+ */
+export function checkModelFolder(dir: string): void {
+  for (const path of checkModelFiles(dir)) {
+    const bytes = readFileSync(join(dir, path));
+    const bad = countNonFinite(bytes);
+    if (bad > 0) throw nonFiniteError(bad, Math.floor(bytes.length / 4), path);
+  }
+}
+
+/** Bytes of weights scanned per read: small enough that one step never holds the event loop for long. */
+const SCAN_CHUNK = 1024 * 1024;
+
+/**
+ * checkModelFolder for a folder of any size (an imported archive, up to 1 GiB): the weights are
+ * read and scanned a chunk at a time, yielding to the event loop between chunks. `onProgress`
+ * gets the bytes scanned so far.
+ */
+export async function checkModelFolderAsync(dir: string, onProgress?: (bytes: number) => void): Promise<void> {
+  let scanned = 0;
+  for (const path of checkModelFiles(dir)) {
+    const file = await open(join(dir, path), 'r');
+    try {
+      const chunk = new Uint8Array(SCAN_CHUNK); // a multiple of 4: values never straddle two reads
       let bad = 0;
-      for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) bad += 1;
-      if (bad > 0) throw new Error(`not a usable model: ${bad} of ${values.length} weights in ${path} are NaN or infinite`);
+      let total = 0;
+      for (;;) {
+        let filled = 0;
+        while (filled < chunk.length) {
+          const { bytesRead } = await file.read(chunk, filled, chunk.length - filled, null);
+          if (bytesRead === 0) break;
+          filled += bytesRead;
+        }
+        if (filled === 0) break;
+        bad += countNonFinite(chunk.subarray(0, filled));
+        total += Math.floor(filled / 4);
+        scanned += filled;
+        onProgress?.(scanned);
+        if (filled < chunk.length) break;
+      }
+      if (bad > 0) throw nonFiniteError(bad, total, path);
+    } finally {
+      await file.close();
     }
   }
 }
@@ -158,41 +219,51 @@ export class ModelVersions {
   /**
    * Imports a zip made by export (or any zip of one model folder, at its root or inside one
    * folder). The archive is checked entry by entry and the folder as a model before it appears;
-   * the new folder never replaces an existing one.
+   * the new folder never replaces an existing one. Everything runs as a stream in small steps
+   * (extractZip, checkModelFolderAsync): this runs in Electron's main process, and an archive of
+   * up to 1 GiB must not freeze the window. `onProgress` gets the bytes unpacked and scanned so far.
    */
-  async import(fileName: string, bytes: Uint8Array): Promise<ModelInfo> {
-    let entries: ZipEntry[];
+  async import(fileName: string, bytes: Uint8Array, onProgress?: (bytes: number) => void): Promise<ModelInfo> {
+    const limits = { maxEntries: 1000, maxTotalBytes: 1024 * 1024 * 1024 };
+    const archiveProblem = (error: unknown) =>
+      new Error(`${fileName}: not a usable model archive: ${error instanceof ZipError ? error.message : `unreadable (${(error as Error).message})`}`);
+    let listing: { name: string; size: number }[];
     try {
-      entries = await readZip(bytes, { maxEntries: 1000, maxTotalBytes: 1024 * 1024 * 1024 });
+      listing = await listZip(bytes, limits);
     } catch (error) {
-      const reason = error instanceof ZipError ? error.message : `unreadable (${(error as Error).message})`;
-      throw new Error(`${fileName}: not a usable model archive: ${reason}`);
+      throw archiveProblem(error);
     }
-    const metaEntries = entries.filter((e) => e.name === 'meta.json' || /^[^/]+\/meta\.json$/.test(e.name));
+    const metaEntries = listing.filter((e) => e.name === 'meta.json' || /^[^/]+\/meta\.json$/.test(e.name));
     if (metaEntries.length !== 1) {
       throw new Error(`${fileName}: not a model archive: expected one model folder (meta.json, model.json, weights.bin), found ${metaEntries.length} meta.json files`);
     }
     const prefix = metaEntries[0].name.slice(0, metaEntries[0].name.length - 'meta.json'.length);
     const temp = join(this.modelsDir, `.import-${process.pid}-${Date.now()}`);
-    mkdirSync(temp, { recursive: true });
+    await mkdir(temp, { recursive: true });
     try {
-      for (const entry of entries) {
-        if (!entry.name.startsWith(prefix)) continue;
-        const target = join(temp, ...entry.name.slice(prefix.length).split('/'));
-        mkdirSync(dirname(target), { recursive: true });
-        writeFileAtomic(target, entry.data);
+      let unpacked = 0;
+      try {
+        await extractZip(bytes, temp, {
+          ...limits,
+          target: (name) => (name.startsWith(prefix) ? name.slice(prefix.length) : null),
+          onProgress: (done) => onProgress?.((unpacked = done)),
+        });
+      } catch (error) {
+        throw error instanceof ZipError ? archiveProblem(error) : error;
       }
       try {
-        checkModelFolder(temp);
+        await checkModelFolderAsync(temp, (scanned) => onProgress?.(unpacked + scanned));
       } catch (error) {
         throw new Error(`${fileName}: ${(error as Error).message}`);
       }
+      fsyncFolder(temp);
       const name = readModelInfo(temp, 'import', 'user').name;
       const folder = uniqueFolder(this.modelsDir, folderSlug(name));
       renameSync(temp, join(this.modelsDir, folder));
+      fsyncFolder(this.modelsDir);
       return this.find(`user:${folder}`).info;
     } catch (error) {
-      rmSync(temp, { recursive: true, force: true });
+      await rm(temp, { recursive: true, force: true });
       throw error;
     }
   }

@@ -6,6 +6,8 @@
  * CRC-32 check of every entry (node:zlib's crc32; yauzl leaves that to its caller), so a broken or hostile archive
  * gives a clear error instead of a half-extracted folder.
  */
+import { mkdir, open } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
 import yazl from 'yazl';
@@ -55,8 +57,17 @@ export interface ZipLimits {
   maxTotalBytes?: number;
 }
 
-/** Reads every file of a ZIP archive; throws ZipError naming what is wrong. */
-export async function readZip(bytes: Uint8Array, limits: ZipLimits = {}): Promise<ZipEntry[]> {
+/** An entry that passed the archive-level checks (name, encryption, method, the running size limit). */
+interface CheckedEntry {
+  entry: yauzl.Entry;
+  name: string;
+}
+
+/**
+ * Opens the archive and hands each file entry, checked, to `visit` in order; throws ZipError naming
+ * what is wrong. Directory entries are skipped. The archive is closed however it ends.
+ */
+async function walkZip(bytes: Uint8Array, limits: ZipLimits, visit: (checked: CheckedEntry, zip: yauzl.ZipFile) => Promise<void>): Promise<void> {
   const maxEntries = limits.maxEntries ?? 10_000;
   const maxTotal = limits.maxTotalBytes ?? 2 ** 31;
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -71,7 +82,6 @@ export async function readZip(bytes: Uint8Array, limits: ZipLimits = {}): Promis
     zip.close();
     throw new ZipError(`zip archive has ${zip.entryCount} entries, more than the limit of ${maxEntries}`);
   }
-  const entries: ZipEntry[] = [];
   let total = 0;
   try {
     for (let entry = await nextEntry(zip); entry; entry = await nextEntry(zip)) {
@@ -84,14 +94,69 @@ export async function readZip(bytes: Uint8Array, limits: ZipLimits = {}): Promis
       }
       total += entry.uncompressedSize;
       if (total > maxTotal) throw new ZipError(`zip archive unpacks to more than ${maxTotal} bytes`);
-      const data = await readEntry(zip, entry);
-      if (crc32(data) !== entry.crc32) throw new ZipError(`zip entry ${name} fails its CRC-32 check (the archive is damaged)`);
-      entries.push({ name, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
+      await visit({ entry, name }, zip);
     }
   } finally {
     zip.close();
   }
+}
+
+/** Reads every file of a ZIP archive; throws ZipError naming what is wrong. */
+export async function readZip(bytes: Uint8Array, limits: ZipLimits = {}): Promise<ZipEntry[]> {
+  const entries: ZipEntry[] = [];
+  await walkZip(bytes, limits, async ({ entry, name }, zip) => {
+    const chunks: Buffer[] = [];
+    await pumpEntry(zip, entry, (chunk) => {
+      chunks.push(chunk);
+    });
+    const data = Buffer.concat(chunks);
+    entries.push({ name, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
+  });
   return entries;
+}
+
+/** What a ZIP holds, from its directory alone (nothing inflated): each file's name and size. */
+export async function listZip(bytes: Uint8Array, limits: ZipLimits = {}): Promise<{ name: string; size: number }[]> {
+  const listing: { name: string; size: number }[] = [];
+  await walkZip(bytes, limits, async ({ entry, name }) => {
+    listing.push({ name, size: entry.uncompressedSize });
+  });
+  return listing;
+}
+
+export interface ExtractOptions extends ZipLimits {
+  /** Where an entry goes, relative to the folder ('/'-separated), or null to leave it out. */
+  target: (name: string) => string | null;
+  /** Called after each piece written, with the bytes written so far in all. */
+  onProgress?: (bytes: number) => void;
+}
+
+/**
+ * Unpacks a ZIP archive into `dir` as a stream: each entry is inflated (zlib, off the main thread)
+ * and written a chunk at a time, its CRC-32 computed as it goes, and each file is fsynced. Unlike
+ * readZip, no entry is ever held whole in memory and no step blocks the event loop for longer than
+ * one chunk: an archive of a gigabyte unpacks while the app stays responsive. Throws ZipError
+ * naming the entry and the problem; what was written so far stays for the caller to remove.
+ */
+export async function extractZip(bytes: Uint8Array, dir: string, options: ExtractOptions): Promise<void> {
+  let written = 0;
+  await walkZip(bytes, options, async ({ entry, name }, zip) => {
+    const relative = options.target(name);
+    if (relative === null) return;
+    const path = join(dir, ...checkEntryName(relative).split('/'));
+    await mkdir(dirname(path), { recursive: true });
+    const file = await open(path, 'wx');
+    try {
+      await pumpEntry(zip, entry, async (chunk) => {
+        for (let at = 0; at < chunk.length; ) at += (await file.write(chunk, at, chunk.length - at)).bytesWritten;
+        written += chunk.length;
+        options.onProgress?.(written);
+      });
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+  });
 }
 
 /** The next entry of a lazyEntries ZipFile, or null at the end. */
@@ -120,15 +185,29 @@ function entryError(error: Error): ZipError {
   return new ZipError(unsafe[1] === 'invalid relative path' ? `zip entry "${name}" points outside the archive ('..')` : `zip entry "${name}" has an absolute or unsafe path`);
 }
 
-/** An entry's bytes, inflated; yauzl fails it when they do not match the declared size. */
-async function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Buffer> {
+/**
+ * Streams an entry's inflated bytes to `onChunk` (awaited: back-pressure) and checks its CRC-32
+ * at the end (node:zlib's crc32, carried from chunk to chunk); yauzl fails an entry that does not
+ * inflate to its declared size.
+ */
+async function pumpEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, onChunk: (chunk: Buffer) => void | Promise<void>): Promise<void> {
   const name = entry.fileName;
+  let crc = 0;
+  let consumerError: unknown = null;
   try {
     const stream = await zip.openReadStreamPromise(entry);
-    const chunks: Buffer[] = [];
-    for await (const chunk of stream) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks);
+    for await (const chunk of stream) {
+      crc = crc32(chunk as Buffer, crc);
+      try {
+        await onChunk(chunk as Buffer);
+      } catch (error) {
+        consumerError = error; // e.g. a full disk: the consumer's own error, not the archive's
+        throw error;
+      }
+    }
   } catch (error) {
+    if (consumerError !== null) throw consumerError;
     throw new ZipError(`zip entry ${name} cannot be read: ${(error as Error).message}`);
   }
+  if (crc !== entry.crc32) throw new ZipError(`zip entry ${name} fails its CRC-32 check (the archive is damaged)`);
 }
