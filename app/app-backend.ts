@@ -61,6 +61,8 @@ export interface AppBackendOptions {
   versions?: Record<string, string>;
   /** Shows a file in the system's file manager (Electron's shell.showItemInFolder); absent in tests. */
   reveal?: (path: string) => void;
+  /** Longest live recording kept as one library entry before it rolls over to a new one; default an hour. */
+  maxRecordingSeconds?: number;
 }
 
 export async function createAppBackend(options: AppBackendOptions): Promise<AppBackend> {
@@ -104,7 +106,8 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
   });
   const call = host.call.bind(host) as EngineHost['call'];
   const files = new FileTranscription(library, call, model, emit);
-  const sessions = new RecordingSessions(paths.recordingDir, library, host, model, files, emit);
+  const sessions = new RecordingSessions(paths.recordingDir, library, host, model, files, emit,
+    options.maxRecordingSeconds === undefined ? undefined : Math.round(options.maxRecordingSeconds * 16000));
 
   // Start-up recovery: each step reports what it did and what it could not do; none can stop
   // the app from starting.
