@@ -54,7 +54,7 @@ export async function openAppSession(options: SessionOptions): Promise<AppSessio
     page.on('console', (message) => {
       if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
     });
-    const log = await installBridge(page, backend);
+    const log = await installBridge(page, backend, server.url.endsWith('/') ? server.url : `${server.url}/`);
     await page.goto(server.url);
     const openServer = server;
     const openBrowser = browser;

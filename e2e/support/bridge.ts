@@ -1,17 +1,25 @@
 /**
- * Installs `window.api` in the page as a bridge to a real AppBackend in the test process:
- * page.addInitScript defines the AppApi object before the bundle runs, and each method goes through
- * page.exposeFunction to the backend. Arguments cross as JSON, so Float32Array and ArrayBuffer
- * travel as tagged base64 strings, converted back on each side.
+ * Installs `window.api` in the page as a bridge to a real AppBackend in the test process, through
+ * the same main-process code Electron runs: page.addInitScript defines the AppApi object as the
+ * preload does (one invoke per contract channel, electron/preload/api.ts), each invoke crosses
+ * page.exposeBinding, and there it meets electron/main/ipc.ts's registered handler for its
+ * channel with an event built from the frame that really sent it (the sender check), then the
+ * request table's schemas, and only then the backend. Arguments cross as JSON, so Float32Array and
+ * ArrayBuffer travel as tagged base64 strings, turned back into those types before the handler
+ * sees them (as Electron's structured clone keeps them).
  */
-import type { Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import type { AppEvent } from '../../contract/contract.ts';
 import { CHANNELS } from '../../contract/requests.ts';
+import { registerIpc, type InvokeEventLike, type RequestHandlers } from '../../electron/main/ipc.ts';
 
 /** The backend surface the bridge needs (createAppBackend's result satisfies it). */
 export interface BridgedBackend {
   subscribe(listener: (event: AppEvent) => void): () => void;
 }
+
+/** The page's stand-in for the app window's webContents id (every frame of the page shares it). */
+const PAGE_WEBCONTENTS_ID = 1;
 
 type Encoded = null | boolean | number | string | Encoded[] | { [key: string]: Encoded };
 
@@ -88,32 +96,53 @@ const PAGE_SCRIPT = `(() => {
     const decoded = decode(event);
     for (const listener of [...listeners]) { try { listener(decoded); } catch (error) { console.error(error); } }
   };
-  const call = (method) => async (...args) => decode(await window.__cellscribeCall(method, encode(args)));
-  // Every request method of the contract (CHANNELS has one entry per AppApi method but onEvent).
-  const methods = ${JSON.stringify(Object.keys(CHANNELS))};
+  // As the preload's createApi: each request forwards exactly its arguments to its channel.
+  const invoke = (channel) => async (...args) => decode(await window.__cellscribeInvoke(channel, encode(args)));
+  const channels = ${JSON.stringify(CHANNELS)};
   const api = { onEvent(listener) { listeners.add(listener); return () => listeners.delete(listener); } };
-  for (const method of methods) api[method] = call(method);
+  for (const [method, channel] of Object.entries(channels)) api[method] = invoke(channel);
   window.api = Object.freeze(api);
 })();`;
 
 export interface BridgeLog {
-  /** Every request's method and decoded result, in order (for assertions on what the engine produced). */
+  /** Every request that reached the backend: its method and decoded result, in order (for assertions on what the engine produced). */
   calls: { method: string; result: unknown }[];
+  /** Every message main's IPC layer refused (sender or arguments), as it logs them. */
+  rejected: string[];
+}
+
+/** What Electron's IpcMainInvokeEvent says about a message from `frame`. */
+function invokeEvent(frame: Frame): InvokeEventLike {
+  return { sender: { id: PAGE_WEBCONTENTS_ID }, senderFrame: { url: frame.url(), parent: frame.parentFrame() } };
 }
 
 /**
- * Wires `page` to `backend`. Call before page.goto. Returns the call log; events are forwarded
- * until the page closes.
+ * Wires `page` to `backend` through main's IPC handlers, trusting pages under `pagePrefix` (the
+ * served renderer's URL, ending in '/'). Call before page.goto. Returns the call log; events are
+ * forwarded until the page closes.
  */
-export async function installBridge(page: Page, backend: BridgedBackend): Promise<BridgeLog> {
-  const log: BridgeLog = { calls: [] };
+export async function installBridge(page: Page, backend: BridgedBackend, pagePrefix: string): Promise<BridgeLog> {
+  const log: BridgeLog = { calls: [], rejected: [] };
+  const handlers = new Map<string, (event: InvokeEventLike, ...args: unknown[]) => unknown>();
   const target = backend as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
-  await page.exposeFunction('__cellscribeCall', async (method: string, encodedArgs: unknown) => {
-    const fn = target[method];
-    if (typeof fn !== 'function') throw new Error(`bridge: the backend has no method ${method}`);
-    const result = await fn.apply(backend, decodeValue(encodedArgs) as unknown[]);
-    log.calls.push({ method, result });
-    return encodeValue(result);
+  // The backend as main hands it to registerIpc; every call that gets through is logged.
+  const logged = Object.fromEntries(
+    Object.keys(CHANNELS).map((method) => [method, async (...args: unknown[]) => {
+      const result = await target[method].apply(backend, args);
+      log.calls.push({ method, result });
+      return result;
+    }]),
+  ) as unknown as RequestHandlers;
+  registerIpc({
+    ipcMain: { handle: (channel, listener) => void handlers.set(channel, listener), removeHandler: (channel) => void handlers.delete(channel) },
+    backend: logged,
+    trusted: () => ({ webContentsId: PAGE_WEBCONTENTS_ID, pagePrefix }),
+    log: (message) => void log.rejected.push(message),
+  });
+  await page.exposeBinding('__cellscribeInvoke', async (source: { frame: Frame }, channel: string, encodedArgs: unknown) => {
+    const handler = handlers.get(channel);
+    if (!handler) throw new Error(`No handler registered for '${String(channel).slice(0, 60)}'`); // as Electron says it
+    return encodeValue(await handler(invokeEvent(source.frame), ...(decodeValue(encodedArgs) as unknown[])));
   });
   await page.addInitScript({ content: PAGE_SCRIPT });
   const unsubscribe = backend.subscribe((event) => {
