@@ -24,6 +24,7 @@ import { decodeWavBytes, encodeWav } from '../model/audio/wav.ts';
 import { removeStaleTemporaries, writeFileAtomic } from '../model/io/atomic.ts';
 import { withFolderLockSync } from '../model/io/dir-lock.ts';
 import { lowestHashIndex, splitFor } from '../model/train/held-out.ts';
+import { levelCheck } from '../contract/level-check.ts';
 import { checkId, newId } from './paths.ts';
 
 const SAMPLE_RATE = 16000;
@@ -50,25 +51,8 @@ interface DatasetFile {
 /** Decodes any supported audio file's bytes to 16 kHz mono samples. */
 export type AudioDecoder = (bytes: Uint8Array, name: string) => Promise<Float32Array>;
 
-/** Level check: peak, RMS and warnings for clipping, silence and very short takes. */
-export function levelCheck(samples: Float32Array): { peak: number; rms: number; warnings: string[] } {
-  let peak = 0;
-  let sumSquares = 0;
-  let clipped = 0;
-  for (let i = 0; i < samples.length; i++) {
-    const a = Math.abs(samples[i]);
-    if (a > peak) peak = a;
-    if (a >= 0.999) clipped++;
-    sumSquares += samples[i] * samples[i];
-  }
-  const rms = samples.length > 0 ? Math.sqrt(sumSquares / samples.length) : 0;
-  const warnings: string[] = [];
-  if (samples.length < 0.3 * SAMPLE_RATE) warnings.push(`very short (${(samples.length / SAMPLE_RATE).toFixed(2)} s): was the whole prompt recorded?`);
-  if (clipped > Math.max(2, 0.001 * samples.length)) warnings.push(`clipping: ${clipped} samples at full scale; move away from the microphone or lower its gain`);
-  if (peak < 0.01) warnings.push(`silence: the loudest sample is ${(20 * Math.log10(Math.max(peak, 1e-10))).toFixed(0)} dBFS; is the microphone muted?`);
-  else if (rms < 0.003) warnings.push(`very quiet (RMS ${(20 * Math.log10(rms)).toFixed(0)} dBFS); speak closer to the microphone`);
-  return { peak, rms, warnings };
-}
+/** The level check, shared with the renderer's scripted fake API (contract/level-check.ts). */
+export { levelCheck };
 
 function checkText(text: unknown): string {
   if (typeof text !== 'string') throw new Error(`transcript: expected a string, got ${typeof text}`);

@@ -1,12 +1,14 @@
 /**
- * The fine-tuning half of the scripted AppApi: datasets kept in memory, a level check like the
- * real one, FSDD-style imports, jobs that tick on a timer and emit train-progress /
+ * The fine-tuning half of the scripted AppApi: datasets kept in memory, the real level check
+ * (contract/level-check.ts) and the real held-out split's rule (SHA-256 of the same keys; compared
+ * with app/datasets.ts by scripts/fake-api-drift.test.ts), FSDD-style imports, jobs that tick on a timer and emit train-progress /
  * train-gradients, model versions with made-up metrics, and before/after comparisons that
  * change a few words. Used by FakeAppApi; never shipped to users.
  */
 import type {
   AppEvent, DatasetInfo, DatasetItem, FineTuneRequest, GradientSnapshotDTO, ImportReport, JobInfo, ModelComparisonDTO, ModelInfo, PromptSet,
 } from '../../../contract/contract.ts';
+import { levelCheck } from '../../../contract/level-check.ts';
 
 const DIGIT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 
@@ -17,24 +19,42 @@ export const FAKE_PROMPT_SETS: PromptSet[] = [
   { id: 'harvard', name: 'Harvard sentences', prompts: ['the birch canoe slid on the smooth planks', 'glue the sheet to the dark blue background', 'it is easy to tell the depth of a well'] },
 ];
 
-interface FakeDataset {
-  info: DatasetInfo;
-  items: { item: DatasetItem; audio: Float32Array }[];
+interface FakeItem {
+  item: DatasetItem;
+  audio: Float32Array;
+  /** splitHash of the item's split key. */
+  hash: number;
 }
 
-/** Level check as the real one does it: peak near full scale → clipping, low RMS → silence. */
-function levelCheck(pcm: Float32Array): { peak: number; rms: number; warnings: string[] } {
-  let peak = 0;
-  let squares = 0;
-  for (const sample of pcm) {
-    peak = Math.max(peak, Math.abs(sample));
-    squares += sample * sample;
-  }
-  const rms = pcm.length > 0 ? Math.sqrt(squares / pcm.length) : 0;
-  const warnings: string[] = [];
-  if (peak >= 0.99) warnings.push('clipping: the level reached full scale; move back or lower the input gain');
-  if (rms < 0.003) warnings.push('almost silent: is the right microphone selected?');
-  return { peak, rms, warnings };
+interface FakeDataset {
+  info: DatasetInfo;
+  items: FakeItem[];
+}
+
+/** Fraction of items held out, as model/train/held-out.ts's HELD_OUT_FRACTION. */
+const HELD_OUT_FRACTION = 0.2;
+
+/**
+ * The real split's hash (model/train/held-out.ts splitHash): the first four bytes of the key's
+ * SHA-256 as a fraction of 2^32. WebCrypto, since the renderer has no node:crypto.
+ */
+async function splitHash(key: string): Promise<number> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key));
+  return new DataView(digest).getUint32(0) / 2 ** 32;
+}
+
+/** The key the real store splits an item by: a recording's id; an import's path and text. */
+const importKey = (path: string, text: string) => `import:${path.replace(/\\/g, '/').replace(/^\.\//, '').replace(/^\/+/, '')}:${text}`;
+
+/** A transcript as the real store keeps it: whitespace runs collapsed, ends trimmed. */
+const cleanText = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+/** As app/datasets.ts ensureHeldOut: 3 or more items and none held out → the lowest-hash candidate is. */
+function ensureHeldOut(items: FakeItem[], candidates: readonly FakeItem[]): void {
+  if (items.length < 3 || items.some((entry) => entry.item.split === 'heldout') || candidates.length === 0) return;
+  let lowest = candidates[0];
+  for (const candidate of candidates) if (candidate.hash < lowest.hash) lowest = candidate;
+  lowest.item.split = 'heldout';
 }
 
 /** 16-bit PCM after a 44-byte header, the only "decoder" the fake needs. */
@@ -99,12 +119,12 @@ export class FakeFineTune {
     return dataset.info;
   }
 
-  private addItem(dataset: FakeDataset, text: string, audio: Float32Array, source: DatasetItem['source']): DatasetItem {
-    // Every fifth item is held out, like a deterministic hash split.
-    const split = (dataset.items.length + 1) % 5 === 0 ? 'heldout' : 'train';
-    const item: DatasetItem = { id: this.nextId('item'), text, durationSeconds: audio.length / 16_000, split, source, ...levelCheck(audio) };
-    dataset.items.push({ item, audio });
-    return item;
+  /** A new item, split by its key's hash as the real store does (not yet in the dataset). */
+  private async newItem(text: string, audio: Float32Array, source: DatasetItem['source'], key?: string): Promise<FakeItem> {
+    const id = this.nextId('item');
+    const hash = await splitHash(key ?? id);
+    const split = hash < HELD_OUT_FRACTION ? 'heldout' : 'train';
+    return { item: { id, text, durationSeconds: audio.length / 16_000, split, source, ...levelCheck(audio) }, audio, hash };
   }
 
   /** The models, as listModels returns them. */
@@ -137,9 +157,11 @@ export class FakeFineTune {
   }
   async addDatasetRecording(datasetId: string, text: string, pcm16k: Float32Array) {
     const dataset = this.dataset(datasetId);
-    const item = this.addItem(dataset, text, pcm16k, 'recorded');
+    const entry = await this.newItem(cleanText(text), pcm16k, 'recorded');
+    dataset.items.push(entry);
+    ensureHeldOut(dataset.items, [entry]);
     this.recount(dataset);
-    return item;
+    return entry.item;
   }
   async deleteDatasetItem(datasetId: string, itemId: string) {
     const dataset = this.dataset(datasetId);
@@ -160,6 +182,13 @@ export class FakeFineTune {
       if (file.path.endsWith('.txt')) texts.set(file.path.slice(0, -4), new TextDecoder().decode(file.bytes).trim());
     }
     const report: ImportReport = { imported: 0, skipped: [] };
+    // Committed in batches of 25, each given a held-out item if the dataset has none, as the real store does.
+    let pending: FakeItem[] = [];
+    const commit = () => {
+      dataset.items.push(...pending);
+      ensureHeldOut(dataset.items, pending);
+      pending = [];
+    };
     for (const file of files) {
       if (file.path.endsWith('.txt')) continue;
       const name = file.path.split('/').pop() ?? file.path;
@@ -178,9 +207,11 @@ export class FakeFineTune {
         report.skipped.push({ name: file.path, reason: 'unreadable audio' });
         continue;
       }
-      this.addItem(dataset, text, audio, 'imported');
+      pending.push(await this.newItem(cleanText(text), audio, 'imported', importKey(file.path, cleanText(text))));
       report.imported += 1;
+      if (pending.length >= 25) commit();
     }
+    commit();
     this.recount(dataset);
     return report;
   }
