@@ -66,6 +66,16 @@ test('a live recording that reaches the length limit rolls over into new library
     assert.ok(stopped.inspection.steps > 0);
     assert.deepEqual(readdirSync(backend.paths.recordingDir), [], 'no .part file left');
     assert.ok(events.filter((e) => e.type === 'library-changed').length >= 3);
+
+    // Exactly the limit, then an empty chunk: one entry, not an empty second part.
+    const exact = await backend.startRecording();
+    await backend.pushAudio(exact.sessionId, parts[0]);
+    await backend.pushAudio(exact.sessionId, new Float32Array(0));
+    const one = await backend.stopRecording(exact.sessionId);
+    assert.equal(one.transcript.id, exact.sessionId);
+    assert.doesNotMatch(one.transcript.title, /part/);
+    assert.equal(one.transcript.durationSeconds, LIMIT_SECONDS);
+    assert.equal((await backend.listTranscripts('')).length, 4);
   } finally {
     await backend.dispose();
   }

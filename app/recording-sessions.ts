@@ -181,7 +181,7 @@ export class RecordingSessions {
       // that crosses the limit is split: its head ends the full segment, its tail starts the next.
       let at = 0;
       do {
-        if (recording.segment.file.samples >= this.maxSamples) {
+        if (recording.segment.file.samples >= this.maxSamples && at < pcm16k.length) {
           steps.push({ kind: 'finish', segment: recording.segment });
           recording.segment = this.newSegment(newId(), recording.segment.index + 1);
         }
