@@ -1,6 +1,7 @@
 /** `cellscribe train --train FILE --dev FILE --out DIR [--from DIR] [--arch …] …` */
 import { DEFAULT_MODEL, type RecurrentKind } from '../model/config.ts';
 import { DEFAULT_SPEC_AUGMENT } from '../model/train/spec-augment.ts';
+import { DEFAULT_SPEED_FACTORS } from '../model/train/speed-perturb.ts';
 import { FINE_TUNE_DEFAULTS } from '../model/train/fine-tune-defaults.ts';
 import { TRAIN_DEFAULTS, trainRecipe } from '../model/train/recipe.ts';
 import type { TrainEvent } from '../model/train/train-loop.ts';
@@ -71,6 +72,8 @@ Options:
   --seed N               random seed (default 1)
   --spec-augment         mask random time spans and feature bands of training utterances
                          (2 × up to 5 % of the frames, 2 × up to 4 dimensions), against overfitting
+  --speed-perturb        also hear each training utterance at 0.9× and 1.1× speed (one speed per
+                         utterance per epoch; pitch and rate move like another speaker's)
   --dev-vocabulary V     decode the dev set with this vocabulary (file or "digits") for the metrics
   --workers N            threads sharing each batch (default: one per core, here ${defaultWorkers()});
                          1 on tfjs-node, which cannot run in several threads
@@ -101,6 +104,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     seed: { type: 'string' },
     'dev-vocabulary': { type: 'string' },
     'spec-augment': { type: 'boolean' },
+    'speed-perturb': { type: 'boolean' },
     cache: { type: 'string' },
     workers: { type: 'string' },
     json: { type: 'boolean' },
@@ -212,6 +216,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
       seed: integerFlag(values.seed, 'seed', 1, 0),
       devDecode,
       specAugment: values['spec-augment'] ? DEFAULT_SPEC_AUGMENT : undefined,
+      speedPerturb: values['speed-perturb'] ? DEFAULT_SPEED_FACTORS : undefined,
       cacheDir: values.cache,
       workers: integerFlag(values.workers, 'workers', defaultWorkers(), 1),
       command: ['cellscribe', 'train', ...argv].join(' '),

@@ -4,7 +4,9 @@
  */
 import type { FeatureConfig } from '../config.ts';
 import { featureDim } from '../config.ts';
-import { audioFileToFeatures } from '../features/frontend.ts';
+import { audioFileToFeatures, pcmToFeatures } from '../features/frontend.ts';
+import { loadAudioFile } from '../audio/load-audio.ts';
+import { speedPerturb } from './speed-perturb.ts';
 import { normalizeTranscript, type Alphabet } from '../text/alphabet.ts';
 import { FeatureStatsAccumulator } from '../features/normalisation.ts';
 import type { Normalisation } from '../io/model-store.ts';
@@ -17,6 +19,16 @@ export interface Utterance {
   text: string;
   /** Class ids of the transcript. */
   labels: number[];
+  /** Raw features, [frames × dim]. */
+  features: Float32Array;
+  frames: number;
+  /** The same audio at other speeds (speed perturbation), when asked for. */
+  speeds?: SpeedVersion[];
+}
+
+/** One speed-perturbed copy of an utterance's audio, as raw features. */
+export interface SpeedVersion {
+  factor: number;
   /** Raw features, [frames × dim]. */
   features: Float32Array;
   frames: number;
@@ -37,6 +49,8 @@ export async function loadUtterances(
     onProgress?: (done: number, total: number) => void;
     /** Stops between files; what was loaded so far is returned (check signal.aborted). */
     signal?: AbortSignal;
+    /** Also load each utterance at these speeds (factors other than 1; see speed-perturb.ts). */
+    speedFactors?: readonly number[];
   },
 ): Promise<LoadResult> {
   const utterances: Utterance[] = [];
@@ -66,13 +80,34 @@ export async function loadUtterances(
         options.cache?.set(entry.audioPath, computed.data);
         cached = { data: computed.data, frames: computed.frames, dim };
       }
-      utterances.push({ audioPath: entry.audioPath, text, labels: options.alphabet.encode(text), features: cached.data, frames: cached.frames });
+      const utterance: Utterance = { audioPath: entry.audioPath, text, labels: options.alphabet.encode(text), features: cached.data, frames: cached.frames };
+      const factors = (options.speedFactors ?? []).filter((f) => f !== 1);
+      if (factors.length > 0) utterance.speeds = await speedVersions(entry.audioPath, factors, options.features, dim, options.cache);
+      utterances.push(utterance);
     } catch (error) {
       skipped.push({ audioPath: entry.audioPath, reason: (error as Error).message });
     }
   }
   options.onProgress?.(entries.length, entries.length);
   return { utterances, skipped };
+}
+
+/** Features of `audioPath` at each speed in `factors`, through the cache (the audio is decoded only when one is missing). */
+async function speedVersions(audioPath: string, factors: readonly number[], features: FeatureConfig, dim: number, cache?: FeatureCache): Promise<SpeedVersion[]> {
+  let samples: Float32Array | undefined;
+  const versions: SpeedVersion[] = [];
+  for (const factor of factors) {
+    const version = `speed ${factor}`;
+    let cached = cache?.get(audioPath, version);
+    if (!cached) {
+      samples ??= (await loadAudioFile(audioPath)).samples;
+      const computed = pcmToFeatures(await speedPerturb(samples, factor), features); // [frames × dim]
+      cache?.set(audioPath, computed.data, version);
+      cached = { data: computed.data, frames: computed.frames, dim };
+    }
+    versions.push({ factor, features: cached.data, frames: cached.frames });
+  }
+  return versions;
 }
 
 /** Global per-dimension mean and standard deviation over every training frame. */

@@ -26,15 +26,18 @@ export interface CachedFeatures {
 export class FeatureCache {
   constructor(readonly dir: string, readonly features: FeatureConfig, readonly dim: number) {}
 
-  private keyFor(audioPath: string): string {
+  /** `version` names a transformed copy (e.g. 'speed 0.9'); '' is the audio as it is. */
+  private keyFor(audioPath: string, version: string): string {
     const stat = statSync(audioPath);
-    const id = JSON.stringify([CACHE_VERSION, this.features, audioPath, stat.size, stat.mtimeMs]);
+    const parts: unknown[] = [CACHE_VERSION, this.features, audioPath, stat.size, stat.mtimeMs];
+    if (version !== '') parts.push(version); // keys of untransformed audio stay as they were
+    const id = JSON.stringify(parts);
     return createHash('sha256').update(id).digest('hex').slice(0, 32);
   }
 
-  /** Cached features of `audioPath`, or undefined (missing or unreadable entry). */
-  get(audioPath: string): CachedFeatures | undefined {
-    const file = join(this.dir, `${this.keyFor(audioPath)}.f32`);
+  /** Cached features of `audioPath` (or of its transformed `version`), or undefined (missing or unreadable entry). */
+  get(audioPath: string, version = ''): CachedFeatures | undefined {
+    const file = join(this.dir, `${this.keyFor(audioPath, version)}.f32`);
     if (!existsSync(file)) return undefined;
     const bytes = readFileSync(file);
     if (bytes.byteLength % (4 * this.dim) !== 0 || bytes.byteLength === 0) return undefined;
@@ -42,8 +45,8 @@ export class FeatureCache {
     return { data, frames: data.length / this.dim, dim: this.dim };
   }
 
-  set(audioPath: string, data: Float32Array): void {
-    const file = join(this.dir, `${this.keyFor(audioPath)}.f32`);
+  set(audioPath: string, data: Float32Array, version = ''): void {
+    const file = join(this.dir, `${this.keyFor(audioPath, version)}.f32`);
     writeFileAtomic(file, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   }
 }

@@ -30,6 +30,7 @@ import { GradientPool } from './gradient-pool.ts';
 import { splitBatch, type Shard } from './shard-gradients.ts';
 import { deviceStepGradients, onGpuBackend, type StepGradients } from './device-step.ts';
 import { maskFeatures, type SpecAugmentConfig } from './spec-augment.ts';
+import { epochSpeedChoices, validateSpeedFactors } from './speed-perturb.ts';
 
 export interface TrainConfig {
   trainManifests: string[];
@@ -66,6 +67,11 @@ export interface TrainConfig {
   keepLatestOnTie?: boolean;
   /** Mask random time spans and feature bands of each training utterance (off when absent). */
   specAugment?: SpecAugmentConfig;
+  /**
+   * Speed perturbation: the speeds each training utterance is also heard at, 1 included (e.g.
+   * 0.9, 1, 1.1; see speed-perturb.ts); each epoch plays one of them per utterance. Off when absent.
+   */
+  speedPerturb?: readonly number[];
   /** Write a checkpoint every N optimizer steps (and at every epoch's end). */
   checkpointEvery: number;
   seed: number;
@@ -167,6 +173,7 @@ function fingerprintOf(config: TrainConfig): string {
     seed: config.seed,
     ...(config.keepLatestOnTie ? { keepLatestOnTie: true } : {}),
     ...(config.specAugment ? { specAugment: config.specAugment } : {}),
+    ...(config.speedPerturb ? { speedPerturb: config.speedPerturb } : {}),
   };
   return createHash('sha256').update(JSON.stringify(relevant)).digest('hex').slice(0, 16);
 }
@@ -179,6 +186,7 @@ async function loadSplit(
   cache: FeatureCache,
   emit: (e: TrainEvent) => void,
   signal?: AbortSignal,
+  speedFactors?: readonly number[],
 ): Promise<{ utterances: Utterance[]; skipped: Skipped[]; total: number }> {
   const entries = manifests.flatMap((m) => readManifest(m));
   if (entries.length === 0) throw new Error(`the ${split} manifest ${manifests.join(', ')} lists no utterances`);
@@ -187,6 +195,7 @@ async function loadSplit(
     alphabet,
     cache,
     signal,
+    speedFactors,
     onProgress: (done, total) => {
       if (done % 100 === 0 || done === total) emit({ type: 'features', split, done, total });
     },
@@ -222,10 +231,27 @@ function keepAlignable(utterances: Utterance[], model: AcousticModel): { kept: U
   for (const u of utterances) {
     const needed = minimumFrames(u.labels);
     const steps = model.stepsFor(u.frames);
+    // A faster copy can be too short where the original is not: that copy alone is dropped.
+    if (u.speeds) u.speeds = u.speeds.filter((v) => model.stepsFor(v.frames) >= needed);
     if (steps >= needed) kept.push(u);
     else skipped.push({ audioPath: u.audioPath, reason: `too short for its transcript: ${steps} network steps (${u.frames} frames at stack ${model.config.stack}) for ${needed} CTC labels` });
   }
   return { kept, skipped };
+}
+
+/**
+ * The training set as played in `epoch`: each utterance at the speed epochSpeedChoices() drew
+ * for it (choice 0 is the original), in the same order.
+ */
+function atEpochSpeeds(utterances: readonly Utterance[], seed: number, epoch: number): Utterance[] {
+  const versions = utterances.map((u) => 1 + (u.speeds?.length ?? 0));
+  const choices = epochSpeedChoices(seed, epoch, utterances.length, Math.max(...versions));
+  return utterances.map((u, i) => {
+    const choice = choices[i] % versions[i];
+    if (choice === 0) return u;
+    const version = u.speeds![choice - 1];
+    return { ...u, features: version.features, frames: version.frames };
+  });
 }
 
 /** Throws unless every trainable weight is finite (a diverged step must never be saved). */
@@ -362,7 +388,8 @@ async function runTraining(config: TrainConfig, hooks: TrainHooks, resources: { 
     const s = checkpoint?.state;
     return { modelDir, bestEpoch: s?.bestEpoch ?? null, bestCer: s?.bestCer ?? null, history: s?.history ?? [], stoppedBy: 'cancelled', steps: s?.step ?? 0 };
   };
-  const trainData = await loadSplit(config.trainManifests, 'train', features, alphabet, cache, emit, hooks.signal);
+  if (config.speedPerturb) validateSpeedFactors(config.speedPerturb);
+  const trainData = await loadSplit(config.trainManifests, 'train', features, alphabet, cache, emit, hooks.signal, config.speedPerturb);
   if (hooks.signal?.aborted) return cancelledEarly();
   const devData = await loadSplit(config.devManifests, 'dev', features, alphabet, cache, emit, hooks.signal);
   if (hooks.signal?.aborted) return cancelledEarly();
@@ -469,8 +496,7 @@ async function runTraining(config: TrainConfig, hooks: TrainHooks, resources: { 
   const pool = workers > 1 ? await GradientPool.start(model, config.frozenLayers, workers - 1) : undefined;
   resources.pool = pool;
 
-  const lengths = trainSet.map((u) => u.frames);
-  const batchesPerEpoch = epochBatches(lengths, config.batchSize, config.seed, 0).length;
+  const batchesPerEpoch = epochBatches(trainSet.map((u) => u.frames), config.batchSize, config.seed, 0).length;
   const totalSteps = batchesPerEpoch * config.epochs;
   const schedule = { peak: config.learningRate, warmupSteps: config.warmupSteps, totalSteps, minRatio: config.minLearningRateRatio };
   let stoppedBy: 'early-stopping' | 'cancelled' | 'epochs' = 'epochs';
@@ -479,7 +505,10 @@ async function runTraining(config: TrainConfig, hooks: TrainHooks, resources: { 
   let epochStarted = Date.now();
 
   for (; state.epoch < config.epochs; state.epoch++, state.batchInEpoch = 0) {
-    const batches = epochBatches(lengths, config.batchSize, config.seed, state.epoch);
+    // This epoch's speed of each utterance (all originals without speed perturbation); batches
+    // group by the lengths actually played.
+    const epochSet = config.speedPerturb ? atEpochSpeeds(trainSet, config.seed, state.epoch) : trainSet;
+    const batches = epochBatches(epochSet.map((u) => u.frames), config.batchSize, config.seed, state.epoch);
     if (state.batchInEpoch === 0) epochStarted = Date.now();
     for (; state.batchInEpoch < batches.length; ) {
       if (hooks.signal?.aborted) {
@@ -487,7 +516,7 @@ async function runTraining(config: TrainConfig, hooks: TrainHooks, resources: { 
         stoppedBy = 'cancelled';
         break;
       }
-      const items = batches[state.batchInEpoch].map((i) => trainSet[i]);
+      const items = batches[state.batchInEpoch].map((i) => epochSet[i]);
       const learningRate = learningRateAt(state.step, schedule);
       const augment = config.specAugment ? { config: config.specAugment, seed: (config.seed * 7919 + state.step) >>> 0 } : undefined;
       const shards = batchShards(model, items, workers, augment);
