@@ -1,5 +1,5 @@
 /** `cellscribe train --train FILE --dev FILE --out DIR [--from DIR] [--arch …] …` */
-import { DEFAULT_MODEL, type RecurrentKind } from '../model/config.ts';
+import { DEFAULT_FEATURES, DEFAULT_MODEL, type FeatureConfig, type RecurrentKind } from '../model/config.ts';
 import { DEFAULT_SPEC_AUGMENT } from '../model/train/spec-augment.ts';
 import { DEFAULT_SPEED_FACTORS } from '../model/train/speed-perturb.ts';
 import { FINE_TUNE_DEFAULTS } from '../model/train/fine-tune-defaults.ts';
@@ -72,6 +72,8 @@ Options:
   --seed N               random seed (default 1)
   --spec-augment         mask random time spans and feature bands of training utterances
                          (2 × up to 5 % of the frames, 2 × up to 4 dimensions), against overfitting
+  --cmn SECONDS          sliding cepstral mean normalisation over the last SECONDS of audio (e.g. 3):
+                         steadier across microphones and phone lines (a new front end: from scratch only)
   --speed-perturb        also hear each training utterance at 0.9× and 1.1× speed (one speed per
                          utterance per epoch; pitch and rate move like another speaker's)
   --dev-vocabulary V     decode the dev set with this vocabulary (file or "digits") for the metrics
@@ -105,6 +107,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     'dev-vocabulary': { type: 'string' },
     'spec-augment': { type: 'boolean' },
     'speed-perturb': { type: 'boolean' },
+    cmn: { type: 'string' },
     cache: { type: 'string' },
     workers: { type: 'string' },
     json: { type: 'boolean' },
@@ -134,6 +137,14 @@ export async function trainCommand(argv: string[]): Promise<number> {
     process.stderr.write(`no --dev: held out ${split.heldOutCount} of ${split.heldOutCount + split.trainCount} utterances of --train (${split.heldOut})\n`);
   }
   const defaults = fineTune ? FINE_TUNE_DEFAULTS : TRAIN_DEFAULTS;
+  const cmnFeatures = (seconds: string | undefined, fromParent: boolean): FeatureConfig | undefined => {
+    if (seconds === undefined) return undefined;
+    // A fine-tuned model keeps its parent's front end; a new one would not match its weights.
+    if (fromParent) throw new UsageError('--cmn changes the front end, so it applies to training from scratch, not with --from');
+    const window = Math.round(numberFlag(seconds, 'cmn', 0, 0.01) * (DEFAULT_FEATURES.sampleRate / DEFAULT_FEATURES.hopLength));
+    return { ...DEFAULT_FEATURES, cmnWindow: window };
+  };
+  const features = cmnFeatures(values.cmn, fineTune); // checked before the engine loads
   const model = {
     arch: choiceFlag<RecurrentKind>(values.arch, 'arch', ['lstm', 'peephole', 'gru'], DEFAULT_MODEL.arch),
     layers: integerFlag(values.layers, 'layers', DEFAULT_MODEL.layers, 1),
@@ -217,6 +228,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
       devDecode,
       specAugment: values['spec-augment'] ? DEFAULT_SPEC_AUGMENT : undefined,
       speedPerturb: values['speed-perturb'] ? DEFAULT_SPEED_FACTORS : undefined,
+      features,
       cacheDir: values.cache,
       workers: integerFlag(values.workers, 'workers', defaultWorkers(), 1),
       command: ['cellscribe', 'train', ...argv].join(' '),

@@ -33,6 +33,11 @@ export interface FeatureConfig {
   numCepstra: number;
   /** Half-width of the HTK regression window for deltas and delta-deltas. */
   deltaWindow: number;
+  /**
+   * Sliding-window cepstral mean normalisation over this many frames (sliding-cmn.ts), for
+   * robustness to microphones and lines; absent or 0: off (models trained without it).
+   */
+  cmnWindow?: number;
 }
 
 export const DEFAULT_FEATURES: FeatureConfig = {

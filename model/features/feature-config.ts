@@ -27,6 +27,9 @@ export function validateFeatureConfig(cfg: FeatureConfig): void {
     problems.push(`numCepstra must be an integer in 1..melBands (${cfg.melBands}), got ${cfg.numCepstra}`);
   }
   if (!isPosInt(cfg.deltaWindow)) problems.push(`deltaWindow must be a positive integer, got ${cfg.deltaWindow}`);
+  if (cfg.cmnWindow !== undefined && !(Number.isInteger(cfg.cmnWindow) && cfg.cmnWindow >= 0)) {
+    problems.push(`cmnWindow must be a non-negative integer (frames; 0 = off), got ${cfg.cmnWindow}`);
+  }
   if (problems.length > 0) throw new Error(`Invalid FeatureConfig: ${problems.join('; ')}`);
 }
 

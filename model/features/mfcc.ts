@@ -6,6 +6,7 @@
 import { DEFAULT_FEATURES, featureDim, type FeatureConfig } from '../config.ts';
 import { validateFeatureConfig } from './feature-config.ts';
 import { withDeltas } from './deltas.ts';
+import { slidingCmnInPlace } from './sliding-cmn.ts';
 import { emptyFeatures, type FeatureMatrix } from './feature-matrix.ts';
 import { dctMatrix, melFilterBank, type MelFilter } from './mel-filterbank.ts';
 import { PowerSpectrum } from './power-spectrum.ts';
@@ -131,7 +132,8 @@ export function extractCepstra(pcm: Float32Array, cfg: FeatureConfig = DEFAULT_F
 
 /**
  * The model's input features for a whole utterance of 16 kHz mono PCM in [-1, 1]:
- * [frames × featureDim(cfg)] = cepstra, deltas, delta-deltas per row (not normalised; see
+ * [frames × featureDim(cfg)] = cepstra, deltas, delta-deltas per row (cepstra mean-normalised over
+ * a sliding window when cfg.cmnWindow is set; the global normalisation is the model's, see
  * normalisation.ts). Throws on NaN/Infinity samples.
  */
 export function extractFeatures(pcm: Float32Array, cfg: FeatureConfig = DEFAULT_FEATURES): FeatureMatrix {
@@ -139,6 +141,7 @@ export function extractFeatures(pcm: Float32Array, cfg: FeatureConfig = DEFAULT_
   if (features.dim !== featureDim(cfg)) {
     throw new Error(`extractFeatures: expected dim ${featureDim(cfg)}, produced ${features.dim}`);
   }
+  if (cfg.cmnWindow) slidingCmnInPlace(features.data, features.frames, features.dim, cfg.numCepstra, cfg.cmnWindow);
   return features;
 }
 

@@ -11,6 +11,7 @@ import { DEFAULT_FEATURES, featureDim, type FeatureConfig } from '../config.ts';
 import { regressionFrame, writeFeatureRow } from './deltas.ts';
 import { emptyFeatures, type FeatureMatrix } from './feature-matrix.ts';
 import { assertFiniteSamples, frameCount, MfccExtractor } from './mfcc.ts';
+import { SlidingCmn } from './sliding-cmn.ts';
 
 /**
  * Feeds 16 kHz mono Float32 chunks of any size; returns completed feature rows
@@ -43,6 +44,8 @@ export class StreamingFeatures {
   /** Feature rows already returned. */
   private emitted = 0;
   private finished = false;
+  /** Sliding cepstral mean normalisation of emitted rows, when the front end has it. */
+  private readonly cmn?: SlidingCmn;
 
   constructor(cfg: FeatureConfig = DEFAULT_FEATURES) {
     this.extractor = new MfccExtractor(cfg);
@@ -50,6 +53,7 @@ export class StreamingFeatures {
     this.cepDim = cfg.numCepstra;
     this.dim = featureDim(cfg);
     this.window = cfg.deltaWindow;
+    if (cfg.cmnWindow) this.cmn = new SlidingCmn(cfg.cmnWindow, cfg.numCepstra);
   }
 
   /** Forgets everything, ready for a new utterance. */
@@ -65,6 +69,7 @@ export class StreamingFeatures {
     this.deltaCount = 0;
     this.emitted = 0;
     this.finished = false;
+    this.cmn?.reset();
   }
 
   /**
@@ -152,6 +157,7 @@ export class StreamingFeatures {
         out.data,
         r * this.dim,
       );
+      this.cmn?.apply(out.data, r * this.dim);
     }
     this.emitted += count;
     // Keep only what later rows can still reach: cepstra from emitted − 2W, deltas from emitted − W.

@@ -52,6 +52,7 @@ export const META_LIMITS = {
   melBands: [1, 256],
   numCepstra: [1, 256],
   deltaWindow: [1, 16],
+  cmnWindow: [0, 100000],
 } as const;
 
 /** Checks a parsed meta.json and returns it typed; throws ModelFormatError naming the problem. */
@@ -82,6 +83,7 @@ export function validateMeta(raw: unknown, dir: string): ModelMeta {
   for (const key of ['frameLength', 'hopLength', 'fftSize', 'melBands', 'numCepstra', 'deltaWindow'] as const) {
     inRange(f[key], META_LIMITS[key], `features.${key}`);
   }
+  if (f.cmnWindow !== undefined) inRange(f.cmnWindow, META_LIMITS.cmnWindow, 'features.cmnWindow');
   for (const key of ['preEmphasis', 'fMin', 'fMax', 'logFloor', 'energyFloor'] as const) {
     if (typeof f[key] !== 'number' || !Number.isFinite(f[key])) fail(`features.${key} must be a number`);
   }

@@ -1,0 +1,39 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fsddAvailable, fsddPath, writeFsddManifest } from '../model/testing/fsdd-fixture.ts';
+
+const BIN = resolve(fileURLToPath(new URL('../bin/cellscribe.mjs', import.meta.url)));
+const DIGITS_MODEL = fileURLToPath(new URL('../e2e/fixtures/digits-model', import.meta.url));
+const skip = fsddAvailable() && existsSync(join(DIGITS_MODEL, 'meta.json')) ? false : 'FSDD or the digits model fixture missing';
+const env = { ...process.env, CELLSCRIBE_CACHE: mkdtempSync(join(tmpdir(), 'cli-cache-')), CELLSCRIBE_BACKEND: 'wasm' };
+const cli = (...args: string[]) => {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env, timeout: 300_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+};
+
+test('train --cmn 1 --speed-perturb: the model keeps a 100-frame CMN front end and transcribes with it', { skip }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cli-levers-'));
+  const trainManifest = writeFsddManifest('train.json', [0, 1], ['george'], [5, 6, 7, 8], dir);
+  const devManifest = writeFsddManifest('dev.json', [0, 1], ['george'], [0, 1], dir);
+  const out = join(dir, 'run');
+  const r = cli('train', '--train', trainManifest, '--dev', devManifest, '--out', out, '--layers', '1', '--units', '8', '--epochs', '1', '--batch-size', '4', '--cmn', '1', '--speed-perturb', '--workers', '1');
+  assert.equal(r.code, 0, r.stderr);
+  const meta = JSON.parse(readFileSync(join(out, 'model', 'meta.json'), 'utf8'));
+  assert.equal(meta.features.cmnWindow, 100);
+  assert.match(meta.provenance.command, /--speed-perturb/);
+  const t = cli('transcribe', '--model', join(out, 'model'), '--no-lm', fsddPath(1, 'george', 20));
+  assert.equal(t.code, 0, t.stderr);
+});
+
+test('train --cmn with --from is refused: a fine-tuned model keeps its parent\'s front end', { skip }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cli-levers-'));
+  const manifest = writeFsddManifest('train.json', [0, 1], ['george'], [5, 6, 7, 8], dir);
+  const r = cli('train', '--from', DIGITS_MODEL, '--train', manifest, '--out', join(dir, 'ft'), '--cmn', '3');
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--cmn changes the front end/);
+});
