@@ -260,25 +260,24 @@ export class RecordingSessions {
     try {
       let text: string;
       let words: TranscriptDTO['words'];
+      // Commands mode: the phrase the grammar chose and its confidence, kept with the words.
+      let command: TranscriptDTO['command'];
       let inspection: InspectionDTO | null = null;
       if (segment.streamId !== null && segment.generation === this.host.restarts) {
         const final = await this.host.call('streamFinish', segment.streamId);
-        text = final.transcript.text;
-        words = final.transcript.words;
+        ({ text, words, command } = final.transcript);
         if (inspect) inspection = concatInspections([...segment.inspections, final.inspection]);
       } else if (!inspect) {
         const result = await this.host.call('transcribe', samples, recording.decoding, false);
-        text = result.text;
-        words = result.words;
+        ({ text, words, command } = result);
       } else {
         const result = await this.files.withInspection(samples);
-        text = result.text;
-        words = result.words;
-        inspection = result.inspection;
+        ({ text, words, command, inspection } = result);
       }
       segment.inspections = [];
       // Merged into the record as it is now: a rename or delete made meanwhile stands.
-      const transcript = this.library.saveResult(base.id, { text, words, error: null }) ?? { ...base, text, words, error: null };
+      const fields = { text, words, ...(command ? { command } : {}), error: null };
+      const transcript = this.library.saveResult(base.id, fields) ?? { ...base, ...fields };
       this.emit({ type: 'library-changed' });
       return { transcript, inspection };
     } catch (error) {

@@ -2,6 +2,7 @@ import type { Recorder } from '../audio/use-recorder.ts';
 import { LevelMeter } from './LevelMeter.tsx';
 import { MicPicker } from './MicPicker.tsx';
 import { WordList } from './WordList.tsx';
+import { CommandVerdict } from './CommandVerdict.tsx';
 
 interface Props {
   recorder: Recorder;
@@ -40,6 +41,7 @@ export function RecordPanel({ recorder, microphoneId, onMicrophoneChange, onTogg
       <div className="transcript-box">
         <h3>{final ? 'Transcript' : recording ? 'Hearing…' : 'Transcript'}</h3>
         <p className={`transcript-partial${final ? ' settled' : ''}`} data-testid="transcript-partial">{partial || (recording ? '…' : '')}</p>
+        {final?.command ? <CommandVerdict command={final.command} /> : null}
         <div className="transcript-final" data-testid="transcript-final" hidden={!final}>
           {final ? (final.words.length > 0 ? <WordList transcriptId={final.id} words={final.words} /> : <p>{final.text || <span className="muted">(no speech recognised)</span>}</p>) : null}
         </div>

@@ -1,3 +1,4 @@
+import { CommandVerdict } from './CommandVerdict.tsx';
 import { useEffect, useRef, useState } from 'react';
 import type { ExportFormat, TranscriptDTO } from '../../../contract/contract.ts';
 import { errorText, getApi } from '../api.ts';
@@ -121,13 +122,7 @@ export function TranscriptDetail({ transcript, onChanged, onDelete, onLookInside
         {unsure > 0 ? ` · ${unsure} unsure word${unsure === 1 ? '' : 's'} underlined` : ''}
       </p>
       {transcript.error ? <p className="error">{transcript.error}</p> : null}
-      {transcript.command ? (
-        <p className={transcript.command.accepted ? 'command' : 'command error'} data-testid="command-choice">
-          {transcript.command.accepted
-            ? `Command: "${transcript.command.phrase}" · confidence ${(transcript.command.confidence * 100).toFixed(0)}%`
-            : `No command recognised: the closest, "${transcript.command.phrase}", had confidence ${(transcript.command.confidence * 100).toFixed(0)}%`}
-        </p>
-      ) : null}
+      {transcript.command ? <CommandVerdict command={transcript.command} /> : null}
       <div className="transcript-words" data-testid="library-words">
         {editing ? (
           <p className="words word-editor" data-testid="word-editor">
