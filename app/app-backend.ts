@@ -73,6 +73,7 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
   const versions = new ModelVersions(paths.bundledModelDir, paths.modelsDir);
   // Created before the host: the host's callbacks (crash, training events) reach it.
   let jobs: FineTuneJobs | undefined;
+  let files: FileTranscription | undefined;
 
   const appVersion = options.appVersion ?? '(development)';
   const runtimeVersions = options.versions ?? { node: process.versions.node };
@@ -101,11 +102,13 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
       emitStatus();
     },
     onTrainEvent: (event) => jobs?.onEngineEvent(event),
+    onTranscribeProgress: (event) => files?.engineProgress(event),
     // After every (re)start: learn the backend, load the active model again.
     onStarted: (call) => model.engineStarted(call),
   });
   const call = host.call.bind(host) as EngineHost['call'];
-  const files = new FileTranscription(library, call, model, emit);
+  files = new FileTranscription(library, call, model, emit);
+  const fileJobs = files;
   const sessions = new RecordingSessions(paths.recordingDir, library, host, model, files, emit,
     options.maxRecordingSeconds === undefined ? undefined : Math.round(options.maxRecordingSeconds * 16000));
 
@@ -126,7 +129,7 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
   });
   const fineTuneJobs = jobs;
   await host.start();
-  const background = files.transcribePending();
+  const background = fileJobs.transcribePending();
   fineTuneJobs.startQueued();
 
   /** Runs `change`, then tells listeners which part changed. */
@@ -172,8 +175,9 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
     startRecording: () => sessions.start(),
     pushAudio: (sessionId, pcm16k) => sessions.push(sessionId, pcm16k),
     stopRecording: (sessionId) => sessions.stop(sessionId),
-    transcribeFile: (jobId, fileName, bytes) => files.transcribeFile(jobId, fileName, bytes),
-    inspectTranscript: (id) => files.inspect(id),
+    transcribeFile: (jobId, fileName, bytes) => fileJobs.transcribeFile(jobId, fileName, bytes),
+    cancelFileTranscription: (jobId) => fileJobs.cancel(jobId),
+    inspectTranscript: (id) => fileJobs.inspect(id),
 
     listTranscripts: async (query) => library.list(query),
     getAudio: async (id) => library.getAudio(id),

@@ -77,7 +77,14 @@ export function concatInspections(parts: InspectionDTO[]): InspectionDTO {
     featureFrames: parts.reduce((n, p) => n + p.featureFrames, 0),
     featureDim: first.featureDim,
     layers,
+    // The engine inspects only the start of a long recording; the last part says how much.
+    ...(parts.findLast((p) => p.truncated) ? { truncated: parts.findLast((p) => p.truncated)!.truncated } : {}),
   };
+}
+
+/** True when a push's inspection brings nothing (past the inspected start): not worth keeping. */
+function isEmptyInspection(inspection: InspectionDTO): boolean {
+  return inspection.steps === 0 && inspection.featureFrames === 0;
 }
 
 export function recordingTitle(createdAt: Date): string {
@@ -208,7 +215,11 @@ export class RecordingSessions {
           const { segment } = step;
           // After a crash the replay already contains this piece (it was appended to the file first).
           const update = (await this.ensureStream(recording, segment, step.fedSamples)) ?? (await this.host.call('streamPush', segment.streamId!, step.chunk));
-          if (update.inspection !== segment.inspections[segment.inspections.length - 1]) segment.inspections.push(update.inspection);
+          // Bounded: past the engine's inspected start the chunks are empty and only the last is kept (its note).
+          if (update.inspection !== segment.inspections[segment.inspections.length - 1]) {
+            if (isEmptyInspection(update.inspection) && segment.inspections.length > 0 && isEmptyInspection(segment.inspections[segment.inspections.length - 1])) segment.inspections.pop();
+            segment.inspections.push(update.inspection);
+          }
           result = { sessionId: recording.sessionId, partial: update.partial, inspection: update.inspection };
           this.emit({ type: 'stream-update', update: result });
         } catch (error) {

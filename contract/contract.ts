@@ -96,7 +96,16 @@ export interface InspectionDTO {
   featureFrames: number;
   featureDim: number;
   layers: LayerTraceDTO[];
+  /**
+   * Set when the steps, features and layers cover only the start of the audio: inspection costs
+   * about 0.6 MB per second (2.2 GB an hour), so the engine keeps it for the first
+   * INSPECTION_SECONDS of a file or recording; the transcript itself is always complete.
+   */
+  truncated?: { coveredSeconds: number; totalSeconds: number };
 }
+
+/** How much of a file or live recording the "look inside" data covers, from its start (~73 MB). */
+export const INSPECTION_SECONDS = 120;
 
 export interface TranscriptDTO {
   id: string;
@@ -138,7 +147,17 @@ export interface StreamUpdateDTO {
 export type AppEvent =
   | { type: 'status'; status: EngineStatus }
   | { type: 'stream-update'; update: StreamUpdateDTO }
-  | { type: 'file-progress'; jobId: string; fraction: number; stage: 'decoding' | 'transcribing' | 'done' | 'failed'; error?: string }
+  | {
+      type: 'file-progress';
+      jobId: string;
+      fraction: number;
+      stage: 'decoding' | 'transcribing' | 'done' | 'failed' | 'cancelled';
+      error?: string;
+      /** While transcribing: seconds of audio processed, of the total, and the estimated seconds left. */
+      processedSeconds?: number;
+      totalSeconds?: number;
+      etaSeconds?: number;
+    }
   | { type: 'library-changed' }
   | { type: 'train-progress'; job: JobInfo; loss: number; etaSeconds: number; learningRate: number }
   | { type: 'train-gradients'; jobId: string; snapshot: GradientSnapshotDTO }
@@ -242,6 +261,12 @@ export interface AppApi {
 
   /** Transcribes a file's bytes (any format the decoder reads: WAV, FLAC, MP3, Ogg, M4A/AAC, WebM, AIFF, CAF, AMR, WMA); progress arrives as file-progress events. */
   transcribeFile(jobId: string, fileName: string, bytes: ArrayBuffer): Promise<{ transcript: TranscriptDTO; inspection: InspectionDTO }>;
+  /**
+   * Stops a running transcribeFile within a second: its promise rejects with a 'cancelled'
+   * error, a 'cancelled' file-progress event follows, and the library keeps the saved audio
+   * marked as not transcribed (never a partial text). False when no such job is running.
+   */
+  cancelFileTranscription(jobId: string): Promise<boolean>;
 
   listTranscripts(query: string): Promise<TranscriptDTO[]>;
   /** The transcript's audio as 16 kHz mono PCM, for playback. */

@@ -26,6 +26,7 @@ export const REQUESTS = {
   pushAudio: request('record:push', Id, Pcm),
   stopRecording: request('record:stop', Id),
   transcribeFile: request('files:transcribe', Id, FreeString, FileBytes),
+  cancelFileTranscription: request('files:cancel', Id),
   listTranscripts: request('library:list', Query),
   getAudio: request('library:get-audio', Id),
   inspectTranscript: request('library:inspect', Id),

@@ -9,6 +9,7 @@ import { Worker } from 'node:worker_threads';
 import {
   deserializeError,
   isEngineEvent,
+  type EngineTranscribeProgress,
   type EngineTrainEvent,
   type EngineMethod,
   type EngineMethods,
@@ -36,6 +37,8 @@ export interface EngineHostOptions {
   onStarted?: (call: EngineCall) => Promise<void>;
   /** Training events pushed by the engine (fine-tuning progress, gradients, the end of a job). */
   onTrainEvent?: (event: EngineTrainEvent) => void;
+  /** Progress of transcribe(…, jobId) calls. */
+  onTranscribeProgress?: (event: EngineTranscribeProgress) => void;
 }
 
 /** Whatever can serve engine requests. */
@@ -71,10 +74,11 @@ class WorkerTransport implements Transport {
   private closing = false;
   private exited = false;
 
-  constructor(private readonly worker: Worker, onExit: (reason: string) => void, onTrainEvent?: (event: EngineTrainEvent) => void) {
+  constructor(private readonly worker: Worker, onExit: (reason: string) => void, onTrainEvent?: (event: EngineTrainEvent) => void, onProgress?: (event: EngineTranscribeProgress) => void) {
     worker.on('message', (message: EngineResponse) => {
       if (isEngineEvent(message)) {
         if (message.event === 'train') onTrainEvent?.(message.data);
+        else if (message.event === 'transcribe-progress') onProgress?.(message.data);
         return;
       }
       const waiter = this.pending.get(message.id);
@@ -157,10 +161,11 @@ export class EngineHost {
       const engine = new Engine(this.options.engineOptions);
       // Events cross no thread here; a copy of the arrays mimics the worker's transfer.
       engine.setEventSink((event) => this.options.onTrainEvent?.(event));
+      engine.setProgressSink((event) => this.options.onTranscribeProgress?.(event));
       this.transport = new InProcessTransport(engine);
     } else {
       const worker = spawnWorker(this.options.workerPath ?? defaultWorkerPath(), this.options.engineOptions ?? {});
-      this.transport = new WorkerTransport(worker, (reason) => this.crashed(reason), (event) => this.options.onTrainEvent?.(event));
+      this.transport = new WorkerTransport(worker, (reason) => this.crashed(reason), (event) => this.options.onTrainEvent?.(event), (event) => this.options.onTranscribeProgress?.(event));
     }
     const transport = this.transport;
     const startupCall: EngineCall = async (method, ...args) => (await transport.call(method, args)) as never;

@@ -95,7 +95,14 @@ export interface EngineMethods {
   loadModel: { args: [dir: string]; result: EngineModelSummary };
   /** Decodes any supported file's bytes and resamples to 16 kHz mono (off the UI's thread). */
   decodeAudio: { args: [bytes: Uint8Array, name: string]; result: DecodedAudioResult };
-  transcribe: { args: [samples: Float32Array, decoding: DecodingSettings, inspect: boolean]; result: EngineTranscript };
+  /**
+   * With a jobId, runs in small chunks: 'transcribe-progress' events follow the audio processed,
+   * and transcribeCancel(jobId) stops it within a second (it then rejects with an AbortError).
+   * Inspection covers the first INSPECTION_SECONDS (inspection.truncated says so).
+   */
+  transcribe: { args: [samples: Float32Array, decoding: DecodingSettings, inspect: boolean, jobId?: string]; result: EngineTranscript };
+  /** Cancels transcribe(…, jobId); the worker answers it at once, ahead of its queue. False when not running. */
+  transcribeCancel: { args: [jobId: string]; result: boolean };
   streamStart: { args: [decoding: DecodingSettings, inspect: boolean]; result: { streamId: string } };
   streamPush: { args: [streamId: string, samples: Float32Array]; result: EngineStreamUpdate };
   /** Ends the stream; its final transcript equals offline transcription of the same audio. */
@@ -112,7 +119,7 @@ export interface EngineMethods {
 export type EngineMethod = keyof EngineMethods;
 /** The method names, once: a Record, so the compiler insists on exactly the methods of EngineMethods. */
 const METHODS: Record<EngineMethod, true> = {
-  status: true, loadModel: true, decodeAudio: true, transcribe: true, streamStart: true, streamPush: true,
+  status: true, loadModel: true, decodeAudio: true, transcribe: true, transcribeCancel: true, streamStart: true, streamPush: true,
   streamFinish: true, streamCancel: true, trainStart: true, trainCancel: true, evaluate: true,
 };
 export function isEngineMethod(name: unknown): name is EngineMethod {
@@ -134,9 +141,20 @@ export type EngineResponse =
   | { id: number; ok: true; result: unknown }
   | { id: number; ok: false; error: SerializedError };
 
+/** Pushed while transcribe(…, jobId) runs: seconds of audio processed so far, of the total. */
+export interface EngineTranscribeProgress {
+  jobId: string;
+  processedSeconds: number;
+  totalSeconds: number;
+}
+
+/** Methods the worker runs as soon as they arrive, not after the request in progress. */
+export const IMMEDIATE_METHODS: readonly EngineMethod[] = ['transcribeCancel'];
+
 export type EngineEvent =
   | { event: 'log'; data: { level: 'info' | 'warn'; message: string } }
-  | { event: 'train'; data: EngineTrainEvent };
+  | { event: 'train'; data: EngineTrainEvent }
+  | { event: 'transcribe-progress'; data: EngineTranscribeProgress };
 
 /** True for a pushed event (no request id). */
 export function isEngineEvent(message: unknown): message is EngineEvent {

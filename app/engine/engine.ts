@@ -12,7 +12,7 @@ import { resolveChoice, resolveDecoding, type ResolvedDecoding } from '../../mod
 import { Recognizer, type LayerTraceData, type StreamingSession } from '../../model/engine/recognizer.ts';
 import { ErrorRateAccumulator } from '../../model/eval/metrics.ts';
 import { normalizeTranscript } from '../../model/text/alphabet.ts';
-import type { DecodingSettings, InspectionDTO, LayerTraceDTO } from '../../contract/contract.ts';
+import { INSPECTION_SECONDS, type DecodingSettings, type InspectionDTO, type LayerTraceDTO } from '../../contract/contract.ts';
 import {
   isEngineMethod,
   type DecodedAudioResult,
@@ -24,6 +24,7 @@ import {
   type EngineModelSummary,
   type EngineStatusResult,
   type EngineStreamUpdate,
+  type EngineTranscribeProgress,
   type EngineTranscript,
 } from './engine-protocol.ts';
 
@@ -37,11 +38,15 @@ export interface EngineOptions {
   wasmDir?: string;
   /** The general LM file for open mode (the bundled assets/lm/en-us.cslm); none = plain CTC. */
   generalLm?: string;
+  /** Seconds of a file or recording that inspection covers (default INSPECTION_SECONDS). */
+  inspectSeconds?: number;
 }
 
 interface OpenStream {
   session: StreamingSession;
   inspect: boolean;
+  /** Audio pushed so far. */
+  seconds: number;
 }
 
 /** The grammar's choice as the protocol carries it (commands mode only). */
@@ -58,12 +63,20 @@ export class Engine {
   private streamCounter = 0;
   private training: { jobId: string; controller: AbortController; done: Promise<void> } | undefined;
   private eventSink: (event: EngineTrainEvent) => void = () => undefined;
+  private progressSink: (event: EngineTranscribeProgress) => void = () => undefined;
+  /** Running transcribe jobs that can be cancelled, by job id. */
+  private readonly jobs = new Map<string, AbortController>();
 
   constructor(private readonly options: EngineOptions = {}) {}
 
   /** Where training events go (the worker posts them; in-process hosts call a listener). */
   setEventSink(sink: (event: EngineTrainEvent) => void): void {
     this.eventSink = sink;
+  }
+
+  /** Where transcribe progress goes (the worker posts it as 'transcribe-progress' events). */
+  setProgressSink(sink: (event: EngineTranscribeProgress) => void): void {
+    this.progressSink = sink;
   }
 
   /** Resolves when the running training job (if any) has ended; tests and dispose use it. */
@@ -219,21 +232,61 @@ export class Engine {
     return (traces ?? []).map((trace) => ({ units: r.model.config.units, ...trace }));
   }
 
-  async transcribe(samples: Float32Array, decoding: DecodingSettings, inspect: boolean): Promise<EngineTranscript> {
+  private get inspectSeconds(): number {
+    return this.options.inspectSeconds ?? INSPECTION_SECONDS;
+  }
+
+  async transcribe(samples: Float32Array, decoding: DecodingSettings, inspect: boolean, jobId?: string): Promise<EngineTranscript> {
     const r = this.requireRecognizer();
-    const t = r.transcribeSamples(samples, this.resolve(decoding, r.model.alphabet), { inspect });
+    const resolved = this.resolve(decoding, r.model.alphabet);
+    const opts = { inspect, inspectSeconds: this.inspectSeconds };
+    let t;
+    if (jobId === undefined) {
+      t = r.transcribeSamples(samples, resolved, opts);
+    } else {
+      if (this.jobs.has(jobId)) throw new Error(`a transcription with job id "${jobId}" is already running`);
+      const controller = new AbortController();
+      this.jobs.set(jobId, controller);
+      try {
+        t = await r.transcribeSamplesAsync(samples, resolved, {
+          ...opts,
+          signal: controller.signal,
+          onProgress: (processedSeconds, totalSeconds) => {
+            try {
+              this.progressSink({ jobId, processedSeconds, totalSeconds: totalSeconds ?? processedSeconds });
+            } catch {
+              // A listener's failure must not end the job.
+            }
+          },
+        });
+      } finally {
+        this.jobs.delete(jobId);
+      }
+    }
     const transcript: EngineTranscript = { text: t.text, words: t.words, durationSeconds: t.durationSeconds, ...commandOf(t) };
     // The recognizer hands back the raw features it computed: no second MFCC pass.
-    if (inspect && t.features) transcript.inspection = this.inspection(r, { steps: t.steps, logProbs: t.logProbs, traces: t.traces }, t.features);
+    if (inspect && t.features) {
+      const steps = t.inspectedSteps ?? t.steps;
+      transcript.inspection = this.inspection(r, { steps, logProbs: t.logProbs.subarray(0, steps * r.model.classes), traces: t.traces }, t.features);
+      if (steps < t.steps) transcript.inspection.truncated = { coveredSeconds: steps * r.model.stepSeconds, totalSeconds: t.durationSeconds };
+    }
     return transcript;
+  }
+
+  /** Stops transcribe(…, jobId) before its next chunk; false when no such job runs. */
+  async transcribeCancel(jobId: string): Promise<boolean> {
+    const controller = this.jobs.get(jobId);
+    if (!controller) return false;
+    controller.abort();
+    return true;
   }
 
   async streamStart(decoding: DecodingSettings, inspect: boolean): Promise<{ streamId: string }> {
     const r = this.requireRecognizer();
-    const session = r.startStream(this.resolve(decoding, r.model.alphabet), { inspect });
+    const session = r.startStream(this.resolve(decoding, r.model.alphabet), { inspect, inspectSeconds: this.inspectSeconds });
     this.streamCounter += 1;
     const streamId = `s${this.streamCounter}`;
-    this.streams.set(streamId, { session, inspect });
+    this.streams.set(streamId, { session, inspect, seconds: 0 });
     return { streamId };
   }
 
@@ -258,11 +311,24 @@ export class Engine {
     };
   }
 
+  /**
+   * One push's share of the live timeline. Past the inspected start it carries no steps or
+   * frames (the session keeps no more), so what main and the renderer accumulate stays bounded.
+   */
+  private streamInspection(r: Recognizer, stream: OpenStream, update: { firstStep: number; steps: number; logProbs: Float32Array; traces?: LayerTraceData[]; features: FeatureMatrix }): InspectionDTO {
+    const limit = Math.floor(this.inspectSeconds / r.model.stepSeconds);
+    const steps = Math.max(0, Math.min(update.steps, limit - update.firstStep));
+    const inspection = this.inspection(r, { steps, logProbs: update.logProbs.subarray(0, steps * r.model.classes), traces: update.traces }, update.features);
+    if (update.firstStep + update.steps > limit) inspection.truncated = { coveredSeconds: limit * r.model.stepSeconds, totalSeconds: stream.seconds };
+    return inspection;
+  }
+
   async streamPush(streamId: string, samples: Float32Array): Promise<EngineStreamUpdate> {
     const r = this.requireRecognizer();
     const stream = this.openStream(streamId);
     const update = stream.session.push(samples);
-    return { partial: update.partial, inspection: this.inspection(r, update, update.features) };
+    stream.seconds += samples.length / r.model.features.sampleRate;
+    return { partial: update.partial, inspection: this.streamInspection(r, stream, update) };
   }
 
   async streamFinish(streamId: string): Promise<EngineStreamUpdate & { transcript: EngineTranscript }> {
@@ -273,7 +339,7 @@ export class Engine {
     const t = update.result;
     return {
       partial: t.text,
-      inspection: this.inspection(r, update, update.features),
+      inspection: this.streamInspection(r, stream, update),
       transcript: { text: t.text, words: t.words, durationSeconds: t.durationSeconds, ...commandOf(t) },
     };
   }
@@ -306,6 +372,7 @@ export class Engine {
   dispose(): void {
     this.training?.controller.abort();
     for (const id of [...this.streams.keys()]) void this.streamCancel(id);
+    for (const controller of this.jobs.values()) controller.abort();
     this.recognizer?.dispose();
     this.recognizer = undefined;
   }

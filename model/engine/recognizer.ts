@@ -15,6 +15,7 @@ import { openAudioStream, type AudioStream } from '../audio/audio-stream.ts';
 import { decodeOptions, type ResolvedDecoding } from '../ctc/decode-settings.ts';
 import type { FeatureMatrix } from '../features/feature-matrix.ts';
 import { defaultSegmenterOptions, findCut, type SegmenterOptions } from './segmenter.ts';
+import { BLANK } from '../text/alphabet.ts';
 
 /** One layer's internals over time, as plain arrays: each [steps × units], row-major. */
 export type LayerTraceData = Partial<Record<keyof LayerTrace, Float32Array>>;
@@ -39,6 +40,13 @@ export interface Transcription extends DecodeResult {
   traces?: LayerTraceData[];
   /** The raw (unnormalised) MFCC + delta frames the network saw, when inspection was asked for. */
   features?: FeatureMatrix;
+  /**
+   * Steps that traces and features cover when inspecting: all of them, or the first
+   * `inspectSeconds` of a longer input (inspection costs ~0.6 MB per second of audio).
+   */
+  inspectedSteps?: number;
+  /** Steps at which the recurrent state was reset to zero after a long pause (see StreamOptions). */
+  stateResets: number[];
   durationSeconds: number;
   /** Wall-clock seconds spent, and their ratio to the audio's duration. */
   processingSeconds: number;
@@ -65,6 +73,15 @@ function concatFloat32(parts: Float32Array[]): Float32Array {
     offset += p.length;
   }
   return out;
+}
+
+/** The error an aborted job rejects with (name 'AbortError', as fetch and timers use). */
+function abortError(signal: AbortSignal): Error {
+  const reason = signal.reason;
+  if (reason instanceof Error && reason.name === 'AbortError') return reason;
+  const error = new Error(typeof reason === 'string' ? reason : 'the transcription was cancelled');
+  error.name = 'AbortError';
+  return error;
 }
 
 export interface StepTensors {
@@ -117,24 +134,56 @@ export class Recognizer {
    * pause segments give the same text as one whole-file pass on short recordings (tested).
    */
   transcribeSamples(samples: Float32Array, decoding: ResolvedDecoding, opts: TranscribeOptions = {}): Transcription {
+    const job = this.samplesJob(samples, decoding, opts);
+    for (let next = job.next(); ; next = job.next()) if (next.done) return next.value;
+  }
+
+  /**
+   * transcribeSamples that yields to the event loop after every chunk (`chunkSeconds`, default
+   * 5 s: well under a second of work), so that a worker can hear a cancel and post progress while
+   * it runs. When `signal` aborts, it stops before the next chunk and rejects with an AbortError;
+   * nothing of the unfinished result is returned.
+   */
+  async transcribeSamplesAsync(samples: Float32Array, decoding: ResolvedDecoding, opts: TranscribeOptions & { signal?: AbortSignal; chunkSeconds?: number } = {}): Promise<Transcription> {
+    const job = this.samplesJob(samples, decoding, opts, Math.round((opts.chunkSeconds ?? 5) * this.model.features.sampleRate));
+    try {
+      for (let next = job.next(); ; next = job.next()) {
+        if (next.done) return next.value;
+        await new Promise((resolve) => setImmediate(resolve));
+        if (opts.signal?.aborted) throw abortError(opts.signal);
+      }
+    } finally {
+      await job.return(undefined as never); // runs the job's finally: the session's state tensors are released
+    }
+  }
+
+  /** The chunk loop behind both: yields after each chunk; the return value is the result. */
+  private *samplesJob(samples: Float32Array, decoding: ResolvedDecoding, opts: TranscribeOptions, chunkSamples = OFFLINE_CHUNK_SAMPLES): Generator<void, Transcription, void> {
     const started = performance.now();
-    const session = this.startStream(decoding, { inspect: opts.inspect, segmenter: opts.segmenter });
+    const session = this.startStream(decoding, { inspect: opts.inspect, inspectSeconds: opts.inspectSeconds, segmenter: opts.segmenter });
     const traceParts: LayerTraceData[][] = [];
     const total = samples.length;
-    for (let offset = 0; offset < total; offset += OFFLINE_CHUNK_SAMPLES) {
-      const update = session.push(samples.subarray(offset, Math.min(total, offset + OFFLINE_CHUNK_SAMPLES)));
-      if (update.traces) traceParts.push(update.traces);
-      opts.onProgress?.(Math.min(total, offset + OFFLINE_CHUNK_SAMPLES) / this.model.features.sampleRate, total / this.model.features.sampleRate);
+    let finished = false;
+    try {
+      for (let offset = 0; offset < total; offset += chunkSamples) {
+        const update = session.push(samples.subarray(offset, Math.min(total, offset + chunkSamples)));
+        if (update.traces) traceParts.push(update.traces);
+        opts.onProgress?.(Math.min(total, offset + chunkSamples) / this.model.features.sampleRate, total / this.model.features.sampleRate);
+        yield;
+      }
+      const last = session.finish();
+      finished = true;
+      if (last.traces) traceParts.push(last.traces);
+      const processingSeconds = (performance.now() - started) / 1000;
+      return {
+        ...last.result,
+        traces: opts.inspect ? joinTraces(traceParts) : undefined,
+        processingSeconds,
+        rtf: processingSeconds / Math.max(last.result.durationSeconds, 1e-9),
+      };
+    } finally {
+      if (!finished) session.cancel();
     }
-    const last = session.finish();
-    if (last.traces) traceParts.push(last.traces);
-    const processingSeconds = (performance.now() - started) / 1000;
-    return {
-      ...last.result,
-      traces: opts.inspect ? joinTraces(traceParts) : undefined,
-      processingSeconds,
-      rtf: processingSeconds / Math.max(last.result.durationSeconds, 1e-9),
-    };
   }
 
   /**
@@ -148,7 +197,7 @@ export class Recognizer {
   /** Transcribes an opened audio stream (a file, or bytes from stdin: openAudioBytes). */
   async transcribeAudioStream(stream: AudioStream, decoding: ResolvedDecoding, opts: TranscribeOptions = {}): Promise<Transcription> {
     const started = performance.now();
-    const session = this.startStream(decoding, { inspect: opts.inspect, segmenter: opts.segmenter });
+    const session = this.startStream(decoding, { inspect: opts.inspect, inspectSeconds: opts.inspectSeconds, segmenter: opts.segmenter });
     const traceParts: LayerTraceData[][] = [];
     let done = 0;
     try {
@@ -214,6 +263,11 @@ export interface StreamUpdate {
 export interface StreamOptions {
   /** Also return every layer's gates and states per push (for the "look inside" views). */
   inspect?: boolean;
+  /**
+   * Inspect only the first this many seconds (default: all). Traces and raw features cost about
+   * 0.6 MB per second of audio (2.2 GB an hour), so the app bounds them; recognition goes on.
+   */
+  inspectSeconds?: number;
   /** Keep every step's log-probabilities for the final result (default true; 14 MB per hour). */
   keepLogProbs?: boolean;
   /** Where to cut segments (default: defaultSegmenterOptions for the model's step). */
@@ -222,6 +276,8 @@ export interface StreamOptions {
 
 export interface TranscribeOptions {
   inspect?: boolean;
+  /** See StreamOptions.inspectSeconds. */
+  inspectSeconds?: number;
   segmenter?: SegmenterOptions;
   /** Called after each chunk with seconds of audio done and the total (undefined when not known). */
   onProgress?: (doneSeconds: number, totalSeconds: number | undefined) => void;
@@ -267,6 +323,12 @@ export class StreamingSession {
   private search: BeamSearch | undefined;
   /** Raw feature frames of every push, kept only when inspecting (for the result's MFCC image). */
   private readonly rawParts: Float32Array[] = [];
+  private rawFramesKept = 0;
+  /** Steps (from the start) that are inspected; Infinity when all are. */
+  private readonly inspectSteps: number;
+  /** Silent steps in a row up to the last step run (see segmenter.ts's notion of silent). */
+  private silentRun = 0;
+  private readonly stateResets: number[] = [];
 
   constructor(
     private readonly recognizer: Recognizer,
@@ -277,6 +339,7 @@ export class StreamingSession {
     this.inspect = opts.inspect ?? false;
     this.keepLogProbs = opts.keepLogProbs ?? true;
     this.segmenter = opts.segmenter ?? defaultSegmenterOptions(recognizer.model.stepSeconds);
+    this.inspectSteps = opts.inspectSeconds === undefined ? Infinity : Math.max(0, Math.floor(opts.inspectSeconds / recognizer.model.stepSeconds));
     this.search = this.newSearch();
   }
 
@@ -318,7 +381,8 @@ export class StreamingSession {
         stepSeconds: seconds,
         classes: model.classes,
         logProbs: concatFloat32(this.logProbParts),
-        ...(this.inspect ? { features: { data: concatFloat32(this.rawParts), frames: this.rawParts.reduce((n, p) => n + p.length, 0) / model.inputDim, dim: model.inputDim } } : {}),
+        ...(this.inspect ? { features: { data: concatFloat32(this.rawParts), frames: this.rawFramesKept, dim: model.inputDim }, inspectedSteps: Math.min(this.stepsDone, this.inspectSteps) } : {}),
+        stateResets: [...this.stateResets],
         durationSeconds,
         processingSeconds,
         rtf: processingSeconds / Math.max(durationSeconds, 1e-9),
@@ -336,23 +400,33 @@ export class StreamingSession {
   private consume(raw: FeatureMatrix, final: boolean): StreamUpdate {
     const model = this.recognizer.model;
     const dim = model.inputDim;
+    const k = model.config.stack;
     // A normalised copy goes to the network; the raw frames are returned for inspection.
     if (raw.data.length > 0) this.pendingFrames.push(model.normaliseInPlace(raw.data.slice()));
-    if (this.inspect && raw.data.length > 0) this.rawParts.push(raw.data);
+    const firstStep = this.stepsDone;
+    // Inspection stops after inspectSteps steps: frames past that (stack groups) are not kept.
+    const inspecting = this.inspect && firstStep < this.inspectSteps;
+    let rawOut: FeatureMatrix = { ...raw, data: new Float32Array(0), frames: 0 };
+    if (this.inspect && raw.frames > 0) {
+      const keep = Math.max(0, Math.min(raw.frames, this.inspectSteps * k - this.rawFramesKept));
+      if (keep > 0) {
+        const kept = raw.data.slice(0, keep * dim); // [keep × dim]
+        this.rawParts.push(kept);
+        this.rawFramesKept += keep;
+        rawOut = { ...raw, data: kept.slice(), frames: keep };
+      }
+    } else if (!this.inspect) {
+      rawOut = { ...raw, data: raw.data.slice() };
+    }
     const pending = concatFloat32(this.pendingFrames);
     const pendingCount = pending.length / dim;
-    const k = model.config.stack;
     // Run whole stack groups now; at the end also the last partial group (padded like offline).
     const runnable = final ? pendingCount : Math.floor(pendingCount / k) * k;
-    const firstStep = this.stepsDone;
     let logProbs: Float32Array = new Float32Array(0);
     let traces: LayerTraceData[] | undefined;
     if (runnable > 0) {
-      const out = this.recognizer.step(pending.subarray(0, runnable * dim), runnable, this.states, this.inspect);
-      this.disposeStates();
-      this.states = out.states;
-      logProbs = out.logProbs;
-      traces = out.traces;
+      ({ logProbs, traces } = this.runWithResets(pending.subarray(0, runnable * dim), runnable, inspecting));
+      if (traces && firstStep + logProbs.length / model.classes > this.inspectSteps) traces = sliceTraces(traces, logProbs.length / model.classes, 0, this.inspectSteps - firstStep);
       if (this.keepLogProbs) this.logProbParts.push(logProbs);
       this.openParts.push(logProbs);
       this.stepsDone += logProbs.length / model.classes;
@@ -365,7 +439,50 @@ export class StreamingSession {
     const partial = [...this.done.map((segment) => segment.text), openText].filter((text) => text.length > 0).join(' ');
     // Copies out: the session keeps its own arrays (segments, inspection, the beam), and a caller
     // may transfer what it gets to another thread, which detaches the buffer on this side.
-    return { partial, firstStep, steps: this.stepsDone - firstStep, logProbs: logProbs.slice(), traces, features: { ...raw, data: raw.data.slice() } };
+    return { partial, firstStep, steps: this.stepsDone - firstStep, logProbs: logProbs.slice(), traces, features: rawOut };
+  }
+
+  /**
+   * Runs `frames` normalised frames from the carried states, resetting the recurrent state to
+   * zero after a long pause: when the silent run reaches segmenter.resetPauseSteps steps, the
+   * steps after it are run again from a zero state, as if the recording began there, so that an
+   * hour of live audio cannot drift. The rule looks only at the log-probabilities, so where the
+   * resets fall never depends on how the audio was chunked. Sets this.states.
+   */
+  private runWithResets(normalised: Float32Array, frames: number, inspect: boolean): { logProbs: Float32Array; traces?: LayerTraceData[] } {
+    const model = this.recognizer.model;
+    const classes = model.classes;
+    const dim = model.inputDim;
+    const k = model.config.stack;
+    const resetAfter = this.segmenter.resetPauseSteps;
+    let out = this.recognizer.step(normalised, frames, this.states, inspect);
+    this.disposeStates();
+    this.states = out.states;
+    const parts: { logProbs: Float32Array; traces?: LayerTraceData[] }[] = [];
+    let frameAt = 0; // first frame of `out`
+    for (;;) {
+      const steps = out.logProbs.length / classes;
+      let resetAt = -1; // index in `out` of the last step before a reset
+      for (let t = 0; t < steps; t++) {
+        this.silentRun = isSilent(out.logProbs, t, classes, this.segmenter.blankProbability) ? this.silentRun + 1 : 0;
+        if (resetAfter !== undefined && this.silentRun === resetAfter) { resetAt = t; break; }
+      }
+      if (resetAt < 0) { parts.push({ logProbs: out.logProbs, traces: out.traces }); break; }
+      const kept = resetAt + 1;
+      this.stateResets.push(this.stepsDone + parts.reduce((n, p) => n + p.logProbs.length / classes, 0) + kept);
+      this.disposeStates(); // zero state from here
+      if (kept === steps) { parts.push({ logProbs: out.logProbs, traces: out.traces }); break; }
+      parts.push({ logProbs: out.logProbs.slice(0, kept * classes), traces: out.traces && sliceTraces(out.traces, steps, 0, kept) });
+      frameAt += kept * k;
+      const rest = Math.min(frames - frameAt, (steps - kept) * k);
+      out = this.recognizer.step(normalised.subarray(frameAt * dim, (frameAt + rest) * dim), rest, undefined, inspect);
+      this.states = out.states;
+    }
+    if (parts.length === 1) return parts[0];
+    return {
+      logProbs: concatFloat32(parts.map((p) => p.logProbs)),
+      traces: inspect ? joinTraces(parts.map((p) => p.traces ?? [])) : undefined,
+    };
   }
 
   /** Decodes every segment the segmenter closes (all of it when final); returns the open rest. */
@@ -418,6 +535,27 @@ export class StreamingSession {
     for (const s of this.states ?? []) tf.dispose([s.hidden, s.cellState].filter(Boolean) as tf.Tensor[]);
     this.states = undefined;
   }
+}
+
+/** A step is silent when blank is its most likely class with at least `blankProbability` (as in segmenter.ts). */
+function isSilent(logProbs: Float32Array, t: number, classes: number, blankProbability: number): boolean {
+  const row = t * classes;
+  const blank = logProbs[row + BLANK];
+  if (blank < Math.log(blankProbability)) return false;
+  for (let c = 1; c < classes; c++) if (logProbs[row + c] > blank) return false;
+  return true;
+}
+
+/** Steps [from, to) of per-layer traces that cover `steps` steps ([steps × units] each). */
+function sliceTraces(traces: LayerTraceData[], steps: number, from: number, to: number): LayerTraceData[] {
+  return traces.map((layer) => {
+    const sliced: LayerTraceData = {};
+    for (const [key, values] of Object.entries(layer) as [keyof LayerTraceData, Float32Array][]) {
+      const units = values.length / steps;
+      sliced[key] = values.slice(from * units, to * units);
+    }
+    return sliced;
+  });
 }
 
 /** Joins per-push traces along time, per layer and per signal. */

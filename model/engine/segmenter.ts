@@ -24,15 +24,22 @@ export interface SegmenterOptions {
   minSegmentSteps: number;
   /** A segment is cut by force when it reaches this many steps. */
   maxSegmentSteps: number;
+  /**
+   * After this many silent steps in a row the recognizer resets the recurrent state to zero
+   * (undefined: never). A long pause ends what the state should remember, and an hour of
+   * carried state would otherwise drift (issue #12).
+   */
+  resetPauseSteps?: number;
 }
 
-/** Defaults in seconds: 0.3 s pauses, segments of 10 to 30 s. */
+/** Defaults in seconds: 0.3 s pauses, segments of 10 to 30 s, a state reset after 1.5 s of silence. */
 export function defaultSegmenterOptions(stepSeconds: number): SegmenterOptions {
   return {
     pauseSteps: Math.max(2, Math.round(0.3 / stepSeconds)),
     blankProbability: 0.9,
     minSegmentSteps: Math.round(10 / stepSeconds),
     maxSegmentSteps: Math.round(30 / stepSeconds),
+    resetPauseSteps: Math.round(1.5 / stepSeconds),
   };
 }
 

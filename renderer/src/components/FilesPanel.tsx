@@ -33,10 +33,31 @@ export function FilesPanel({ onOpenTranscript }: { onOpenTranscript(id: string):
   useAppEvent((event) => {
     if (event.type !== 'file-progress') return;
     // Progress only moves forward: a late event must not pull a finished bar back.
-    setJobs((list) => list.map((job) => (job.jobId === event.jobId && job.stage !== 'done' && job.stage !== 'failed'
-      ? { ...job, fraction: Math.max(job.fraction, event.fraction), stage: event.stage, error: event.error ?? job.error }
+    setJobs((list) => list.map((job) => (job.jobId === event.jobId && job.stage !== 'done' && job.stage !== 'failed' && job.stage !== 'cancelled'
+      ? {
+          ...job,
+          fraction: Math.max(job.fraction, event.fraction),
+          stage: event.stage,
+          error: event.stage === 'cancelled' ? null : event.error ?? job.error,
+          ...(event.processedSeconds !== undefined ? { processedSeconds: Math.max(job.processedSeconds ?? 0, event.processedSeconds) } : {}),
+          ...(event.totalSeconds !== undefined ? { totalSeconds: event.totalSeconds } : {}),
+          ...(event.etaSeconds !== undefined ? { etaSeconds: event.etaSeconds } : {}),
+        }
       : job)));
   });
+
+  // Jobs the user cancelled: a queued one leaves the queue, a running one is stopped in the engine.
+  const cancelled = useRef(new Set<string>());
+  const cancel = (jobId: string) => {
+    cancelled.current.add(jobId);
+    const queuedAt = queue.current.findIndex((entry) => entry.job.jobId === jobId);
+    if (queuedAt >= 0) {
+      queue.current.splice(queuedAt, 1);
+      patch(jobId, { stage: 'cancelled' });
+      return;
+    }
+    getApi().cancelFileTranscription(jobId).catch(() => undefined);
+  };
 
   const runQueue = async () => {
     if (running.current) return;
@@ -49,7 +70,8 @@ export function FilesPanel({ onOpenTranscript }: { onOpenTranscript(id: string):
         const { transcript } = await getApi().transcribeFile(job.jobId, file.name, bytes);
         patch(job.jobId, { stage: 'done', fraction: 1, transcriptId: transcript.id, text: transcript.text });
       } catch (error) {
-        patch(job.jobId, { stage: 'failed', error: errorText(error) });
+        if (cancelled.current.has(job.jobId)) patch(job.jobId, { stage: 'cancelled', error: null });
+        else patch(job.jobId, { stage: 'failed', error: errorText(error) });
       }
     }
     running.current = false;
@@ -109,7 +131,7 @@ export function FilesPanel({ onOpenTranscript }: { onOpenTranscript(id: string):
           />
         </label>
       </div>
-      <FileQueue jobs={jobs} onOpen={onOpenTranscript} />
+      <FileQueue jobs={jobs} onOpen={onOpenTranscript} onCancel={cancel} />
     </section>
   );
 }

@@ -11,13 +11,20 @@ import { Timeline } from './Timeline.tsx';
 function shapeKey(): string {
   const { inspection, live, title } = timelineStore.get();
   const layers = inspection.layers.map((layer) => `${HEATMAP_LANES.filter((lane) => layer[lane.key]).map((lane) => lane.id).join('')}:${layer.units}`).join('|');
-  return `${live}\u0000${title}\u0000${layers}`;
+  // Only the covered span (fixed once reached), not the growing total: no re-render per update.
+  const covered = inspection.truncated ? String(Math.round(inspection.truncated.coveredSeconds)) : '';
+  return `${live}\u0000${title}\u0000${layers}\u0000${covered}`;
+}
+
+/** 120 → "2 min", 90 → "90 s". */
+function span(seconds: number): string {
+  return seconds >= 60 && seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`;
 }
 
 /** "Look inside": the layer picker, the unit order and the timeline. */
 export function InspectPanel({ visible }: { visible: boolean }) {
   const shape = useSyncExternalStore(timelineStore.subscribe, shapeKey);
-  const [live, title, layerShape] = shape.split('\u0000');
+  const [live, title, layerShape, covered] = shape.split('\u0000');
   const layerLanes = layerShape ? layerShape.split('|') : [];
   const [layer, setLayer] = useState(0);
   const [sortKey, setSortKey] = useState<UnitSortKey>('index');
@@ -47,6 +54,11 @@ export function InspectPanel({ visible }: { visible: boolean }) {
           </select>
         </label>
       </div>
+      {covered ? (
+        <p className="muted" data-testid="inspection-truncated">
+          Look inside shows the first {span(Number(covered))} of this audio (it takes about 0.6 MB a second); the transcript covers all of it.
+        </p>
+      ) : null}
       {title === '' ? <p className="muted">Record something or open a transcript from the library to see the network at work.</p> : null}
       <Timeline visible={visible} layer={shownLayer} sortKey={sortKey} lanes={lanes} units={Number(unitText) || 0} />
     </section>

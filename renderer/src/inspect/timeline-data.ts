@@ -66,6 +66,8 @@ export function appendInspection(timeline: InspectionDTO, chunk: InspectionDTO):
     featureFrames: timeline.featureFrames + chunk.featureFrames,
     featureDim: chunk.featureDim || timeline.featureDim,
     layers,
+    // Past the engine's inspected start, chunks bring no steps, only this note.
+    ...((chunk.truncated ?? timeline.truncated) ? { truncated: chunk.truncated ?? timeline.truncated } : {}),
   };
 }
 

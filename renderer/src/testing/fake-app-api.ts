@@ -177,9 +177,31 @@ export class FakeAppApi implements AppApi {
     return { transcript: this.save('microphone', null, audio), inspection: fakeInspection(audio, 0, this.phrase) };
   }
 
+  private readonly cancelledFiles = new Set<string>();
+  private readonly runningFiles = new Set<string>();
+
+  async cancelFileTranscription(jobId: string) {
+    if (!this.runningFiles.has(jobId)) return false;
+    this.cancelledFiles.add(jobId);
+    return true;
+  }
+
   async transcribeFile(jobId: string, fileName: string, bytes: ArrayBuffer) {
+    this.runningFiles.add(jobId);
+    try {
+      return await this.transcribeFileJob(jobId, fileName, bytes);
+    } finally {
+      this.runningFiles.delete(jobId);
+    }
+  }
+
+  private async transcribeFileJob(jobId: string, fileName: string, bytes: ArrayBuffer) {
     for (const fraction of [0.1, 0.4, 0.7]) {
       await this.wait();
+      if (this.cancelledFiles.has(jobId)) {
+        this.emit({ type: 'file-progress', jobId, fraction, stage: 'cancelled' });
+        throw new Error(`transcription of ${fileName} was cancelled`);
+      }
       this.emit({ type: 'file-progress', jobId, fraction, stage: fraction < 0.4 ? 'decoding' : 'transcribing' });
     }
     // Pretend the bytes are 16-bit PCM after a 44-byte header.
