@@ -492,7 +492,10 @@ export class StreamingSession {
     for (;;) {
       const steps = open.length / classes;
       if (steps === 0) break;
-      const cut = this.decoding.grammar ? null : findCut(open, steps, classes, this.segmenter);
+      const found = this.decoding.grammar ? null : findCut(open, steps, classes, this.segmenter);
+      // A state reset also ends the segment: what follows is decoded as a recording of its own.
+      const reset = this.decoding.grammar ? undefined : this.stateResets.find((r) => r > this.openStart && r - this.openStart <= steps);
+      const cut = reset !== undefined && (found === null || reset - this.openStart < found) ? reset - this.openStart : found;
       if (cut === null && !final) break;
       if (cut === null) {
         // The end: the incremental search has seen exactly this segment, so finishing it is the
