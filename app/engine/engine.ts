@@ -277,7 +277,9 @@ export class Engine {
   async transcribeCancel(jobId: string): Promise<boolean> {
     const controller = this.jobs.get(jobId);
     if (!controller) return false;
-    controller.abort();
+    const reason = new Error(`transcription ${jobId} was cancelled`);
+    reason.name = 'AbortError';
+    controller.abort(reason);
     return true;
   }
 

@@ -1,0 +1,30 @@
+import { join } from 'node:path';
+import { loadAudioFile } from '/work/wt-i12/model/audio/load-audio.ts';
+import { selectBackend } from '/work/wt-i12/model/engine/backend.ts';
+import { Recognizer } from '/work/wt-i12/model/engine/recognizer.ts';
+await selectBackend('wasm');
+const r = await Recognizer.load('/work/wt-i12/assets/models/base');
+const m = r.model;
+const S = '/work/wt-i12/assets/samples';
+const pause = new Float32Array(48000); for (let i = 0; i < pause.length; i++) pause[i] = 1e-3 * Math.sin(i * 0.37);
+const a = (await loadAudioFile(join(S, 'an4-mskh-one-five-two-three-two.wav'))).samples;
+const b = (await loadAudioFile(join(S, 'an4-mskh-enter-seventy-one.wav'))).samples;
+const x = new Float32Array(a.length + pause.length + b.length); x.set(a); x.set(pause, a.length); x.set(b, a.length + pause.length);
+const w = r.transcribeSamples(x, {}, { inspect: true });
+console.log(w.stateResets, w.steps, w.features!.frames, m.config.stack, m.inputDim, w.text);
+const reset = w.stateResets[0]; const k = m.config.stack, dim = m.inputDim;
+const raw = w.features!.data.slice(reset * k * dim);
+const run = r.runFeatures(raw, raw.length / dim);
+const fresh = run.logProbs.dataSync() as Float32Array;
+const after = w.logProbs.subarray(reset * m.classes);
+for (let t = 0; t < fresh.length / m.classes; t += 5) { let d = 0; for (let c = 0; c < m.classes; c++) d = Math.max(d, Math.abs(fresh[t*m.classes+c]-after[t*m.classes+c])); console.log(t, d.toFixed(5)); }
+import { defaultSegmenterOptions } from '/work/wt-i12/model/engine/segmenter.ts';
+const n = r.transcribeSamples(x, {}, { segmenter: { ...defaultSegmenterOptions(m.stepSeconds), resetPauseSteps: undefined } });
+console.log('no reset:', n.text);
+console.log('b alone:', r.transcribeSamples(b, {}).text);
+console.log('b from reset:', r.transcribeSamples(x.subarray(Math.round(reset*m.stepSeconds*16000)), {}).text);
+import { pcmToFeatures } from '/work/wt-i12/model/features/frontend.ts';
+const fw = w.features!; const off = reset * k;
+const fa = pcmToFeatures(x.subarray(Math.round(reset*m.stepSeconds*16000)), m.features);
+console.log('frames', fw.frames - off, fa.frames);
+for (let f = 0; f < fa.frames; f += 20) { let d = 0; for (let c = 0; c < dim; c++) d = Math.max(d, Math.abs(fw.data[(off+f)*dim+c]-fa.data[f*dim+c])); console.log('f', f, d.toFixed(5)); }
