@@ -12,29 +12,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadAudioFile } from '../../model/audio/load-audio.ts';
+import { loopedSpeech } from '../../model/testing/looped-speech.ts';
 import type { DecodingSettings, InspectionDTO } from '../../contract/contract.ts';
 import { Engine } from './engine.ts';
 import { EngineHost } from './engine-host.ts';
 import type { EngineTranscribeProgress } from './engine-protocol.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const SAMPLES = join(ROOT, 'assets', 'samples');
 const BASE_MODEL = join(ROOT, 'assets', 'models', 'base');
 const OPEN: DecodingSettings = { mode: 'open', customVocabulary: '', beam: 1 };
 const INSPECT_SECONDS = 4;
-
-/** The committed samples with 0.3 s quiet between, looped to at least `seconds`. */
-export async function loopedSpeech(seconds: number): Promise<Float32Array> {
-  const unit: Float32Array[] = [];
-  const gap = new Float32Array(4800);
-  for (let i = 0; i < gap.length; i++) gap[i] = 1e-3 * Math.sin(i * 0.37);
-  for (const file of ['an4-mskh-one-five-two-three-two.wav', 'an4-mskh-enter-seventy-one.wav', 'fsdd-jackson-seven.wav']) unit.push((await loadAudioFile(join(SAMPLES, file))).samples, gap);
-  const unitLength = unit.reduce((n, p) => n + p.length, 0);
-  const out = new Float32Array(Math.ceil((seconds * 16000) / unitLength) * unitLength);
-  for (let at = 0; at < out.length;) for (const p of unit) { out.set(p, at); at += p.length; }
-  return out;
-}
 
 /** Bytes of every array an inspection payload holds. */
 function inspectionBytes(inspection: InspectionDTO): number {

@@ -33,6 +33,8 @@ export interface SessionOptions {
   engine?: 'worker' | 'in-process';
   modelDir?: string;
   decoding?: Settings['decoding'];
+  /** Passed to the engine (e.g. inspectSeconds, to keep a long file's inspection small). */
+  engineOptions?: { inspectSeconds?: number };
 }
 
 export async function openAppSession(options: SessionOptions): Promise<AppSession> {
@@ -41,7 +43,7 @@ export async function openAppSession(options: SessionOptions): Promise<AppSessio
   const userDataDir = mkdtempSync(join(tmpdir(), 'cellscribe-e2e-'));
   let server: StaticServer | null = null;
   let browser: Browser | null = null;
-  const backend = await createAppBackend({ userDataDir, bundledModelDir: options.modelDir ?? DIGITS_MODEL, engine: options.engine ?? 'in-process' });
+  const backend = await createAppBackend({ userDataDir, bundledModelDir: options.modelDir ?? DIGITS_MODEL, engine: options.engine ?? 'in-process', ...(options.engineOptions ? { engineOptions: options.engineOptions } : {}) });
   try {
     if (options.decoding) await backend.setSettings({ ...(await backend.getSettings()), decoding: options.decoding });
     server = await serveStatic(RENDERER_OUT);
