@@ -1,6 +1,7 @@
 /**
- * Long recordings (part of `npm run bench`): peak resident memory of the CLI and of the engine
- * worker's file path at 10 and 60 minutes, offline real-time factor against the former
+ * Long recordings (part of `npm run bench`; `npm run bench:long -- --minutes 10` runs only this,
+ * for one length): peak resident memory of the CLI and of the engine worker's file path at 10
+ * and 60 minutes, offline real-time factor against the former
  * whole-file pass on the same minute of audio, and a soak: an hour of live recording fed from a
  * file, whose per-minute RTF must stay below 1 and whose memory must stop growing after the
  * first minute. The long audio is the committed samples looped with sox (never in unit tests).
@@ -11,19 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../io/bundled-model.ts';
 
-export interface LongAudioResult {
-  peak_rss_mb_cli_10min: number;
-  peak_rss_mb_cli_60min: number;
-  peak_rss_mb_engine_10min: number;
-  peak_rss_mb_engine_60min: number;
-  offline_rtf_1min: number;
-  offline_rtf_whole_pass_1min: number;
-  cli_rtf_60min: number;
-  soak_max_minute_rtf: number;
-  soak_rss_after_1min_mb: number;
-  soak_rss_end_mb: number;
-  soak_rss_growth_percent: number;
-}
+/**
+ * Keys per length M in minutes (10 and 60 in `npm run bench`): peak_rss_mb_cli_Mmin,
+ * peak_rss_mb_engine_Mmin; cli_rtf_Mmin for the longest; soak_* for a live recording as long as
+ * the longest; offline_rtf_1min beside offline_rtf_whole_pass_1min.
+ */
+export type LongAudioResult = Record<string, number>;
 
 function run(command: string, args: string[]): { stdout: string; stderr: string } {
   const result = spawnSync(command, args, { encoding: 'utf8', cwd: PACKAGE_ROOT, maxBuffer: 1 << 28 });
@@ -58,36 +52,39 @@ function cli(file: string, modelDir: string): { peakMb: number; seconds: number 
   return { peakMb: Number(kb) / 1024, seconds: Number(seconds) };
 }
 
-export async function benchLongAudio(modelDir: string, log: (line: string) => void): Promise<LongAudioResult> {
+export async function benchLongAudio(modelDir: string, log: (line: string) => void, minutes: number[] = [10, 60]): Promise<LongAudioResult> {
   const dir = mkdtempSync(join(tmpdir(), 'cellscribe-long-'));
   try {
+    const result: LongAudioResult = {};
     const one = makeLongWav(dir, 60);
-    const ten = makeLongWav(dir, 600);
-    const hour = makeLongWav(dir, 3600);
     const whole = child('whole', one, modelDir);
     const chunked = child('chunked', one, modelDir);
     log(`offline, 1 min: RTF ${chunked.rtf.toFixed(4)} chunked and segmented, ${whole.rtf.toFixed(4)} as one whole-file pass (peak ${chunked.peakMb.toFixed(0)} vs ${whole.peakMb.toFixed(0)} MB)`);
-    const cli10 = cli(ten, modelDir);
-    const cli60 = cli(hour, modelDir);
-    log(`CLI transcribe: peak RSS ${cli10.peakMb.toFixed(0)} MB at 10 min, ${cli60.peakMb.toFixed(0)} MB at 60 min (RTF ${(cli60.seconds / 3600).toFixed(4)} with start-up)`);
-    const engine10 = child('engine', ten, modelDir);
-    const engine60 = child('engine', hour, modelDir);
-    log(`engine worker file path (decodeAudio + transcribe with inspection): peak RSS ${engine10.peakMb.toFixed(0)} MB at 10 min, ${engine60.peakMb.toFixed(0)} MB at 60 min`);
-    const soak = child('soak', hour, modelDir);
-    log(`soak, 60 min live in 0.5 s chunks with inspection: worst minute RTF ${soak.maxMinuteRtf.toFixed(4)}, RSS ${soak.rssAfterFirstMinuteMb.toFixed(0)} MB after the first minute, ${soak.rssEndMb.toFixed(0)} MB at the end (${soak.growthPercent.toFixed(1)} %)`);
-    return {
-      peak_rss_mb_cli_10min: Math.round(cli10.peakMb),
-      peak_rss_mb_cli_60min: Math.round(cli60.peakMb),
-      peak_rss_mb_engine_10min: Math.round(engine10.peakMb),
-      peak_rss_mb_engine_60min: Math.round(engine60.peakMb),
-      offline_rtf_1min: Number(chunked.rtf.toFixed(4)),
-      offline_rtf_whole_pass_1min: Number(whole.rtf.toFixed(4)),
-      cli_rtf_60min: Number((cli60.seconds / 3600).toFixed(4)),
+    result.offline_rtf_1min = Number(chunked.rtf.toFixed(4));
+    result.offline_rtf_whole_pass_1min = Number(whole.rtf.toFixed(4));
+    const files = new Map(minutes.map((m) => [m, makeLongWav(dir, m * 60)]));
+    const longest = Math.max(...minutes);
+    for (const [m, file] of files) {
+      const c = cli(file, modelDir);
+      log(`CLI transcribe, ${m} min: peak RSS ${c.peakMb.toFixed(0)} MB, RTF ${(c.seconds / (m * 60)).toFixed(4)} with start-up`);
+      result[`peak_rss_mb_cli_${m}min`] = Math.round(c.peakMb);
+      if (m === longest) result[`cli_rtf_${m}min`] = Number((c.seconds / (m * 60)).toFixed(4));
+    }
+    for (const [m, file] of files) {
+      const e = child('engine', file, modelDir);
+      log(`engine worker file path, ${m} min (decodeAudio + transcribe in 5 s chunks with progress, inspection of the first ${e.inspectedSeconds.toFixed(0)} s): peak RSS ${e.peakMb.toFixed(0)} MB, RTF ${e.rtf.toFixed(4)}`);
+      result[`peak_rss_mb_engine_${m}min`] = Math.round(e.peakMb);
+    }
+    const soak = child('soak', files.get(longest)!, modelDir);
+    log(`soak, ${longest} min live in 0.5 s chunks with inspection: worst minute RTF ${soak.maxMinuteRtf.toFixed(4)}, RSS ${soak.rssAfterFirstMinuteMb.toFixed(0)} MB after the first minute, ${soak.rssEndMb.toFixed(0)} MB at the end (${soak.growthPercent.toFixed(1)} %)`);
+    Object.assign(result, {
+      soak_minutes: longest,
       soak_max_minute_rtf: Number(soak.maxMinuteRtf.toFixed(4)),
       soak_rss_after_1min_mb: Math.round(soak.rssAfterFirstMinuteMb),
       soak_rss_end_mb: Math.round(soak.rssEndMb),
       soak_rss_growth_percent: Number(soak.growthPercent.toFixed(2)),
-    };
+    });
+    return result;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -7,7 +7,7 @@
  *                 op, one decode and one whole-lattice alignment (the reference for RTF)
  *         chunked today's offline path: Recognizer.transcribeFile (streamed, chunked, segmented)
  *         engine  the app's file path in the engine worker: decodeAudio(bytes), then
- *                 transcribe(samples) with inspection
+ *                 transcribe(samples) with inspection (bounded to its start) and a job id
  *         soak    a live recording in the engine worker fed from the file in 0.5 s chunks with
  *                 inspection, as fast as it goes: processing time and resident memory per minute
  */
@@ -53,9 +53,13 @@ if (mode === 'whole') {
   await engine.loadModel(modelDir);
   const t0 = performance.now();
   const decoded = await engine.decodeAudio(readFileSync(file), file);
-  const t = await engine.transcribe(decoded.samples, OPEN, true);
+  // As the app runs it: with a job id (5 s chunks, progress events, cancellable).
+  let events = 0;
+  engine.setProgressSink(() => { events += 1; });
+  const t = await engine.transcribe(decoded.samples, OPEN, true, 'bench');
   const seconds = (performance.now() - t0) / 1000;
-  console.log(JSON.stringify({ mode, audioSeconds: t.durationSeconds, seconds, rtf: seconds / t.durationSeconds, peakMb: peakMb(), words: t.words.length }));
+  const inspectedSeconds = t.inspection!.steps * t.inspection!.stepSeconds;
+  console.log(JSON.stringify({ mode, audioSeconds: t.durationSeconds, seconds, rtf: seconds / t.durationSeconds, peakMb: peakMb(), words: t.words.length, progressEvents: events, inspectedSeconds }));
   engine.dispose();
 } else if (mode === 'soak') {
   const engine = new Engine({ backend: 'wasm' });
