@@ -104,8 +104,8 @@ export interface InspectionDTO {
   truncated?: { coveredSeconds: number; totalSeconds: number };
 }
 
-/** How much of a file or live recording the "look inside" data covers, from its start (~73 MB). */
-export const INSPECTION_SECONDS = 120;
+/** How much of a file or live recording the "look inside" data covers, from its start (~37 MB). */
+export const INSPECTION_SECONDS = 60;
 
 export interface TranscriptDTO {
   id: string;

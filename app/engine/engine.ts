@@ -285,7 +285,9 @@ export class Engine {
 
   async streamStart(decoding: DecodingSettings, inspect: boolean): Promise<{ streamId: string }> {
     const r = this.requireRecognizer();
-    const session = r.startStream(this.resolve(decoding, r.model.alphabet), { inspect, inspectSeconds: this.inspectSeconds });
+    // keepLogProbs off: the final result's text and words need only the segments (a live hour
+    // would otherwise keep 14 MB of log-probabilities nobody reads; each push returns its own).
+    const session = r.startStream(this.resolve(decoding, r.model.alphabet), { inspect, inspectSeconds: this.inspectSeconds, keepLogProbs: false });
     this.streamCounter += 1;
     const streamId = `s${this.streamCounter}`;
     this.streams.set(streamId, { session, inspect, seconds: 0 });
