@@ -1,6 +1,6 @@
 /**
  * Long recordings (part of `npm run bench`; `npm run bench:long -- --minutes 10` runs only this,
- * for one length): peak resident memory of the CLI and of the engine worker's file path at 10
+ * for the lengths given): peak resident memory of the CLI and of the engine worker's file path at 10
  * and 60 minutes, offline real-time factor against the former
  * whole-file pass on the same minute of audio, and a soak: an hour of live recording fed from a
  * file, whose per-minute RTF must stay below 1 and whose memory must stop growing after the
