@@ -100,7 +100,8 @@ export class FileTranscription {
         const error = cancelled ? new TranscriptionCancelledError(fileName) : (caught as Error);
         // Never a partial text: the record keeps its saved audio and says what happened.
         this.library.saveResult(id, { error: cancelled ? CANCELLED : `Transcription failed: ${error.message}` });
-        progress(this.fraction(job), cancelled ? 'cancelled' : 'failed', error.message);
+        // A failed bar is full (and red); a cancelled one stops where the job stopped.
+        progress(cancelled ? this.fraction(job) : 1, cancelled ? 'cancelled' : 'failed', error.message);
         this.emit({ type: 'library-changed' });
         throw error;
       }
