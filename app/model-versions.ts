@@ -249,7 +249,8 @@ export class ModelVersions {
           onProgress: (done) => onProgress?.((unpacked = done)),
         });
       } catch (error) {
-        throw error instanceof ZipError ? archiveProblem(error) : error;
+        // A full disk or a permission problem: the archive may be fine, say what failed where.
+        throw error instanceof ZipError ? archiveProblem(error) : new Error(`${fileName}: could not unpack into ${this.modelsDir}: ${(error as Error).message}`);
       }
       try {
         await checkModelFolderAsync(temp, (scanned) => onProgress?.(unpacked + scanned));

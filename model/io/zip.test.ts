@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readZip, writeZip, ZipError } from './zip.ts';
+import { extractZip, listZip, readZip, writeZip, ZipError } from './zip.ts';
 
 const text = (s: string) => new Uint8Array(Buffer.from(s, 'utf8'));
 const rejectsWith = (pattern: RegExp) => (e: unknown) => e instanceof ZipError && pattern.test((e as Error).message);
@@ -90,4 +90,25 @@ test('entries with unsafe names in a foreign archive are refused', async () => {
     for (let i = 0; i < patched.length - 4; i++) if (patched.toString('latin1', i, i + 4) === 'ab/x') patched.write(unsafe, i, 'latin1');
     await assert.rejects(readZip(new Uint8Array(patched)), rejectsWith(pattern));
   }
+});
+
+test('extractZip streams entries to files (the target chooses and renames them); a name twice, a bad name or damage is a ZipError', async () => {
+  const random = new Uint8Array(300_000);
+  for (let i = 0; i < random.length; i++) random[i] = (i * 2654435761) >>> 24;
+  const zip = await writeZip([{ name: 'top/a.bin', data: random }, { name: 'top/sub/b.txt', data: text('bee') }, { name: 'other.txt', data: text('skip me') }]);
+  assert.deepEqual(await listZip(zip), [{ name: 'top/a.bin', size: random.length }, { name: 'top/sub/b.txt', size: 3 }, { name: 'other.txt', size: 7 }]);
+  const dir = mkdtempSync(join(tmpdir(), 'zip-extract-'));
+  const progress: number[] = [];
+  await extractZip(zip, dir, { target: (name) => (name.startsWith('top/') ? name.slice(4) : null), onProgress: (n) => progress.push(n) });
+  assert.deepEqual(new Uint8Array(readFileSync(join(dir, 'a.bin'))), random);
+  assert.equal(readFileSync(join(dir, 'sub', 'b.txt'), 'utf8'), 'bee');
+  assert.equal(progress.at(-1), random.length + 3);
+  assert.ok(progress.length > 2, 'progress reported chunk by chunk');
+
+  const twice = await writeZip([{ name: 'x.txt', data: text('one') }, { name: 'x.txt', data: text('two') }]);
+  await assert.rejects(extractZip(twice, mkdtempSync(join(tmpdir(), 'zip-twice-')), { target: (n) => n }), rejectsWith(/x\.txt appears more than once/));
+  await assert.rejects(extractZip(zip, mkdtempSync(join(tmpdir(), 'zip-bad-target-')), { target: () => '../escape' }), rejectsWith(/outside the archive/));
+  const corrupted = zip.slice();
+  for (let i = 0; i < 32; i++) corrupted[200 + i] ^= 0xa5; // inside a.bin's data
+  await assert.rejects(extractZip(corrupted, mkdtempSync(join(tmpdir(), 'zip-corrupt-')), { target: (n) => n }), rejectsWith(/top\/a\.bin (cannot be read|fails its CRC-32 check)/));
 });

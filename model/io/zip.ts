@@ -145,7 +145,13 @@ export async function extractZip(bytes: Uint8Array, dir: string, options: Extrac
     if (relative === null) return;
     const path = join(dir, ...checkEntryName(relative).split('/'));
     await mkdir(dirname(path), { recursive: true });
-    const file = await open(path, 'wx');
+    let file: Awaited<ReturnType<typeof open>>;
+    try {
+      file = await open(path, 'wx');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new ZipError(`zip entry ${name} appears more than once`);
+      throw error;
+    }
     try {
       await pumpEntry(zip, entry, async (chunk) => {
         for (let at = 0; at < chunk.length; ) at += (await file.write(chunk, at, chunk.length - at)).bytesWritten;
