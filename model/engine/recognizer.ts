@@ -171,16 +171,9 @@ export class Recognizer {
         opts.onProgress?.(Math.min(total, offset + chunkSamples) / this.model.features.sampleRate, total / this.model.features.sampleRate);
         yield;
       }
-      const last = session.finish();
+      const result = finishTranscription(session, traceParts, started, opts.inspect);
       finished = true;
-      if (last.traces) traceParts.push(last.traces);
-      const processingSeconds = (performance.now() - started) / 1000;
-      return {
-        ...last.result,
-        traces: opts.inspect ? joinTraces(traceParts) : undefined,
-        processingSeconds,
-        rtf: processingSeconds / Math.max(last.result.durationSeconds, 1e-9),
-      };
+      return result;
     } finally {
       if (!finished) session.cancel();
     }
@@ -211,16 +204,7 @@ export class Recognizer {
       session.cancel();
       throw err;
     }
-    const last = session.finish();
-    if (last.traces) traceParts.push(last.traces);
-    const processingSeconds = (performance.now() - started) / 1000;
-    return {
-      ...last.result,
-      traces: opts.inspect ? joinTraces(traceParts) : undefined,
-      processingSeconds,
-      rtf: processingSeconds / Math.max(last.result.durationSeconds, 1e-9),
-      warnings: stream.warnings(),
-    };
+    return { ...finishTranscription(session, traceParts, started, opts.inspect), warnings: stream.warnings() };
   }
 
   /** Starts a streaming session that carries the recurrent states across pushed chunks. */
@@ -305,6 +289,22 @@ interface DoneSegment {
  * otherwise the partial text is one greedy pass over the open segment (at most ~30 s). A grammar
  * picks one phrase for the whole input, so with a grammar the input is never cut.
  */
+/**
+ * Ends a whole-input session into a Transcription: the last traces joined to the earlier
+ * `traceParts` (when inspecting) and the processing time since `started` (performance.now()).
+ */
+function finishTranscription(session: StreamingSession, traceParts: LayerTraceData[][], started: number, inspect: boolean | undefined): Transcription {
+  const last = session.finish();
+  if (last.traces) traceParts.push(last.traces);
+  const processingSeconds = (performance.now() - started) / 1000;
+  return {
+    ...last.result,
+    traces: inspect ? joinTraces(traceParts) : undefined,
+    processingSeconds,
+    rtf: processingSeconds / Math.max(last.result.durationSeconds, 1e-9),
+  };
+}
+
 export class StreamingSession {
   private readonly features: StreamingFeatures;
   private pendingFrames: Float32Array[] = []; // normalised frames not yet filling a stack group
