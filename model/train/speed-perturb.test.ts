@@ -43,13 +43,18 @@ test('speed factors must be distinct, within 0.5–2 and include 1', () => {
 });
 
 test('each epoch draws its speeds afresh, the same ones for the same seed and epoch, evenly', () => {
-  const a = epochSpeedChoices(1, 0, 3000, 3);
-  assert.deepEqual(epochSpeedChoices(1, 0, 3000, 3), a);
-  assert.notDeepEqual(epochSpeedChoices(1, 1, 3000, 3), a);
-  assert.notDeepEqual(epochSpeedChoices(2, 0, 3000, 3), a);
+  const three = new Array<number>(3000).fill(3);
+  const a = epochSpeedChoices(1, 0, three);
+  assert.deepEqual(epochSpeedChoices(1, 0, three), a);
+  assert.notDeepEqual(epochSpeedChoices(1, 1, three), a);
+  assert.notDeepEqual(epochSpeedChoices(2, 0, three), a);
   const counts = [0, 0, 0];
   for (const c of a) counts[c]++;
   for (const n of counts) assert.ok(n > 900 && n < 1100, `counts ${counts}`);
+  // An utterance whose fast copy was too short for its transcript has two versions: both equally likely.
+  const two = epochSpeedChoices(1, 0, new Array<number>(3000).fill(2));
+  const ones = two.reduce((sum, c) => sum + c, 0);
+  assert.ok(two.every((c) => c < 2) && ones > 1400 && ones < 1600, `version 1 drawn ${ones} of 3000 times`);
 });
 
 test('a real recording loads at each speed, with the frame count the speed implies, and the copies come from the cache next time', { skip }, async () => {

@@ -33,13 +33,11 @@ export async function speedPerturb(samples: Float32Array, factor: number): Promi
 }
 
 /**
- * Which of `count` versions each of `utterances` utterances plays in `epoch`: the same for a
- * given seed and epoch (so a resumed run trains on what the interrupted one would have), and
- * drawn afresh each epoch.
+ * Which version each utterance plays in `epoch`, given how many versions each has (`counts`, the
+ * original included): the same for a given seed and epoch (so a resumed run trains on what the
+ * interrupted one would have), drawn afresh each epoch, uniform over each utterance's versions.
  */
-export function epochSpeedChoices(seed: number, epoch: number, utterances: number, count: number): Uint8Array {
+export function epochSpeedChoices(seed: number, epoch: number, counts: readonly number[]): Uint8Array {
   const random = createRandom((Math.imul(seed, 2654435761) ^ Math.imul(epoch + 1, 40503)) >>> 0);
-  const choices = new Uint8Array(utterances);
-  for (let i = 0; i < utterances; i++) choices[i] = Math.min(count - 1, Math.floor(random() * count));
-  return choices;
+  return Uint8Array.from(counts, (count) => Math.min(count - 1, Math.floor(random() * count)));
 }

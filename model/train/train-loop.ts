@@ -244,10 +244,9 @@ function keepAlignable(utterances: Utterance[], model: AcousticModel): { kept: U
  * for it (choice 0 is the original), in the same order.
  */
 function atEpochSpeeds(utterances: readonly Utterance[], seed: number, epoch: number): Utterance[] {
-  const versions = utterances.map((u) => 1 + (u.speeds?.length ?? 0));
-  const choices = epochSpeedChoices(seed, epoch, utterances.length, Math.max(...versions));
+  const choices = epochSpeedChoices(seed, epoch, utterances.map((u) => 1 + (u.speeds?.length ?? 0)));
   return utterances.map((u, i) => {
-    const choice = choices[i] % versions[i];
+    const choice = choices[i];
     if (choice === 0) return u;
     const version = u.speeds![choice - 1];
     return { ...u, features: version.features, frames: version.frames };
