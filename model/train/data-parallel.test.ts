@@ -81,6 +81,27 @@ test('gradients summed over three threads equal one thread\'s on the whole batch
   }
 });
 
+test('a gradient worker frees each step\'s old weights: its live tensors stay flat from step to step', async () => {
+  const config = { ...DEFAULT_MODEL, arch: 'lstm' as const, layers: 2, units: 16, stack: 2 };
+  const dim = featureDim(DEFAULT_FEATURES);
+  const model = AcousticModel.create(config, DEFAULT_FEATURES, { mean: new Array(dim).fill(0), std: new Array(dim).fill(1) }, 5);
+  const batch = randomBatch(dim, config.stack);
+  const shards = splitBatch(batch.data, batch.maxFrames, dim, batch.frames, batch.labels, batch.steps, 2);
+  const pool = await GradientPool.start(model, 0, 1);
+  try {
+    const counts: number[] = [];
+    for (let step = 0; step < 3; step++) {
+      const [result] = await pool.dispatch([shards[1]], 5, false);
+      counts.push(result.liveTensors);
+      model.trainableVariables().forEach((v) => v.assign(tf.mul(v, 0.9))); // new weights each step, as Adam gives
+    }
+    assert.deepEqual(counts, [counts[0], counts[0], counts[0]], `live tensors in the worker after each step: ${counts.join(', ')}`);
+  } finally {
+    await pool.close();
+    model.dispose();
+  }
+});
+
 test('tfjs-node keeps training on one thread and says why', () => {
   assert.deepEqual(effectiveWorkers(4, 'wasm'), { workers: 4 });
   assert.deepEqual(effectiveWorkers(1, 'tensorflow'), { workers: 1 });

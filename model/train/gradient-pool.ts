@@ -6,9 +6,12 @@
  * training thread in shard order (deterministic for a given worker count) and applied once by
  * the one Adam there.
  *
- * Weights reach the workers through shared memory: one SharedArrayBuffer per trained variable,
- * written by the training thread before each step and read by every worker; gradients come back
- * as transferred buffers. tfjs-node is not context-aware (one instance per process, see
+ * Weights and gradients travel through shared memory, one flat SharedArrayBuffer each, every
+ * trained variable at a fixed offset (SharedLayout): the training thread writes the current
+ * weights into the weight buffer once per step and every worker reads them from there; each
+ * worker writes its shard's gradients into its own gradient buffer, which the training thread
+ * reads when the step's reply comes. Nothing is copied into or out of a message, and no buffer
+ * is allocated per step. tfjs-node is not context-aware (one instance per process, see
  * docs/style.md §0), so on tfjs-node and tfjs-node-gpu training stays on one thread.
  */
 import { Worker } from 'node:worker_threads';
@@ -17,6 +20,7 @@ import type { FeatureConfig, ModelConfig } from '../config.ts';
 import { wasmDirInUse } from '../engine/backend.ts';
 import type { Normalisation } from '../io/model-store.ts';
 import type { AcousticModel } from '../nn/acoustic-model.ts';
+import { readInto } from '../nn/recurrent-types.ts';
 import type { GradientRecord } from '../nn/gradient-recorder.ts';
 import type { Shard } from './shard-gradients.ts';
 
@@ -31,20 +35,61 @@ export type WorkerRequest =
       frozenLayers: number;
       /** Every weight by name (frozen ones included), at the start. */
       weights: Record<string, Float32Array>;
-      /** One per trained variable, in trainableVariables order; rewritten before every step. */
-      shared: SharedArrayBuffer[];
+      /** The trained variables' weights (SharedLayout), rewritten before every step. */
+      sharedWeights: SharedArrayBuffer;
+      /** This worker's gradients (SharedLayout), written by it in every step. */
+      sharedGradients: SharedArrayBuffer;
+      /** Element count of each trained variable, in trainableVariables order. */
+      sizes: number[];
     }
   | { type: 'step'; id: number; shard: Shard; batchSize: number; record: boolean };
 
 export type WorkerReply =
   | { type: 'ready' }
-  | { type: 'result'; id: number; loss: number; gradients: Float32Array[]; records: GradientRecord[] }
+  | { type: 'result'; id: number; loss: number; records: GradientRecord[]; liveTensors: number }
   | { type: 'error'; id: number; message: string };
 
 export interface WorkerShardResult {
   loss: number;
+  /** One per trained variable, flat: views of the worker's shared buffer, valid until the next dispatch. */
   gradients: Float32Array[];
   records: GradientRecord[];
+  /** Tensors alive in the worker after the step (tf.memory().numTensors): flat from step to step, or it leaks. */
+  liveTensors: number;
+}
+
+/**
+ * Where each trained variable sits in a flat shared buffer: variable i at offsets[i], sizes[i]
+ * elements, in trainableVariables order; `total` elements in all.
+ */
+export class SharedLayout {
+  readonly offsets: number[];
+  readonly total: number;
+
+  constructor(readonly sizes: number[]) {
+    this.offsets = [];
+    let offset = 0;
+    for (const size of sizes) {
+      this.offsets.push(offset);
+      offset += size;
+    }
+    this.total = offset;
+  }
+
+  /** A new zeroed SharedArrayBuffer for all variables. */
+  allocate(): SharedArrayBuffer {
+    return new SharedArrayBuffer(this.total * 4);
+  }
+
+  /** Variable i's part of `buffer`, a Float32Array view (no copy). */
+  view(buffer: SharedArrayBuffer, i: number): Float32Array {
+    return new Float32Array(buffer, this.offsets[i] * 4, this.sizes[i]);
+  }
+
+  /** Every variable's view of `buffer`, in order. */
+  views(buffer: SharedArrayBuffer): Float32Array[] {
+    return this.sizes.map((_, i) => this.view(buffer, i));
+  }
 }
 
 /** tfjs backends (tf.getBackend() names) that can run in several threads of one process. */
@@ -74,7 +119,7 @@ class GradientWorker {
   private waiter: { resolve: (r: WorkerReply) => void; reject: (e: Error) => void } | undefined;
   private failure: Error | undefined;
 
-  constructor(private readonly worker: Worker, readonly index: number) {
+  constructor(private readonly worker: Worker, readonly index: number, readonly gradients: SharedArrayBuffer) {
     worker.on('message', (reply: WorkerReply) => {
       const waiter = this.waiter;
       this.waiter = undefined;
@@ -112,7 +157,8 @@ export class GradientPool {
   private constructor(
     private readonly workers: GradientWorker[],
     private readonly variables: tf.Variable[],
-    private readonly shared: Float32Array[],
+    private readonly layout: SharedLayout,
+    private readonly weights: Float32Array[],
   ) {}
 
   /** Number of threads taking part in a step (the training thread included). */
@@ -125,12 +171,13 @@ export class GradientPool {
     const backend = tf.getBackend();
     if (!supportsWorkerThreads(backend)) throw new Error(`data-parallel training needs the wasm or cpu backend, not ${backend}`);
     const variables = model.trainableVariables(frozenLayers);
-    const shared = variables.map((v) => new Float32Array(new SharedArrayBuffer(v.size * 4))); // [variable size] each
+    const layout = new SharedLayout(variables.map((v) => v.size));
+    const sharedWeights = layout.allocate(); // [Σ variable sizes]
     const weights = Object.fromEntries(Object.entries(model.namedVariables()).map(([name, v]) => [name, v.dataSync() as Float32Array]));
     const workers: GradientWorker[] = [];
     try {
-      for (let i = 0; i < extraWorkers; i++) workers.push(new GradientWorker(spawnWorker(workerEntry()), i + 1));
-      const init: WorkerRequest = {
+      for (let i = 0; i < extraWorkers; i++) workers.push(new GradientWorker(spawnWorker(workerEntry()), i + 1, layout.allocate()));
+      const replies = await Promise.all(workers.map((w) => w.request({
         type: 'init',
         backend,
         wasmDir: wasmDirInUse(),
@@ -139,32 +186,35 @@ export class GradientPool {
         normalisation: model.normalisation,
         frozenLayers,
         weights,
-        shared: shared.map((s) => s.buffer as SharedArrayBuffer),
-      };
-      const replies = await Promise.all(workers.map((w) => w.request(init)));
+        sharedWeights,
+        sharedGradients: w.gradients,
+        sizes: layout.sizes,
+      })));
       const failed = replies.find((r) => r.type === 'error');
       if (failed && failed.type === 'error') throw new Error(`a gradient worker could not start: ${failed.message}`);
     } catch (error) {
       await Promise.all(workers.map((w) => w.close()));
       throw error;
     }
-    return new GradientPool(workers, variables, shared);
+    return new GradientPool(workers, variables, layout, layout.views(sharedWeights));
   }
 
   /**
    * Publishes the current weights and sends shards[i] to worker i (shards.length ≤ workers).
    * Call before computing the training thread's own shard; await the returned promise after.
+   * The results' gradients are views of shared memory, valid until the next dispatch.
    */
   dispatch(shards: Shard[], batchSize: number, record: boolean): Promise<WorkerShardResult[]> {
     if (shards.length > this.workers.length) throw new Error(`${shards.length} shards for ${this.workers.length} gradient workers`);
     if (shards.length === 0) return Promise.resolve([]);
-    this.variables.forEach((v, i) => this.shared[i].set(v.dataSync() as Float32Array));
+    this.variables.forEach((v, i) => readInto(v, this.weights[i])); // straight from the backend's memory into the shared buffer
     return Promise.all(shards.map(async (shard, i) => {
       const id = this.nextId++;
-      const reply = await this.workers[i].request({ type: 'step', id, shard, batchSize, record });
+      const worker = this.workers[i];
+      const reply = await worker.request({ type: 'step', id, shard, batchSize, record });
       if (reply.type === 'error') throw new Error(`gradient worker ${i + 1}: ${reply.message}`);
       if (reply.type !== 'result' || reply.id !== id) throw new Error(`gradient worker ${i + 1} answered out of turn`);
-      return { loss: reply.loss, gradients: reply.gradients, records: reply.records };
+      return { loss: reply.loss, gradients: this.layout.views(worker.gradients), records: reply.records, liveTensors: reply.liveTensors };
     }));
   }
 
