@@ -13,7 +13,10 @@
  *   PocketSphinx with its general US English trigram LM and CMUdict.
  * - AN4: CellScribe with the AN4 vocabulary + word LM from the AN4 training transcripts;
  *   PocketSphinx with its general LM (it has no AN4 LM), so the AN4 row compares setups, not models.
- * - FSDD digits: CellScribe with the digits vocabulary; PocketSphinx with a one-digit JSGF grammar.
+ * - FSDD digits: CellScribe with the digits vocabulary, and again in grammar mode (exactly one digit,
+ *   assets/grammars/digits.txt); PocketSphinx with a one-digit JSGF grammar.
+ * Sentence sets also get CellScribe's open-vocabulary CER with no LM at all (greedy CTC), the
+ * acoustic model's own spelling.
  * PocketSphinx hypotheses are cached in runs/peer/ (they never change); audio is converted to
  * 16 kHz 16-bit WAV with ffmpeg for it, since it reads only raw/WAV.
  */
@@ -37,7 +40,7 @@ const manifests = resolve('runs/manifests');
 const peerDir = resolve('runs/peer');
 const PS = '/usr/share/pocketsphinx/model/en-us';
 
-interface SetSpec { name: string; kind: 'sentences' | 'an4' | 'digits'; role: 'dev' | 'test' }
+interface SetSpec { name: string; kind: 'sentences' | 'an4' | 'digits'; role: 'dev' | 'test'; grammar?: boolean }
 const ALL: SetSpec[] = [
   { name: 'libri-dev', kind: 'sentences', role: 'dev' },
   { name: 'libri-test', kind: 'sentences', role: 'test' },
@@ -47,17 +50,20 @@ const ALL: SetSpec[] = [
   { name: 'an4-dev-report', kind: 'an4', role: 'test' },
   { name: 'fsdd5-dev', kind: 'digits', role: 'dev' },
   { name: 'fsdd5-test', kind: 'digits', role: 'test' },
+  { name: 'fsdd5-dev', kind: 'digits', role: 'dev', grammar: true },
+  { name: 'fsdd5-test', kind: 'digits', role: 'test', grammar: true },
 ];
 const chosen = values.sets ? ALL.filter((s) => values.sets!.split(',').includes(s.name)) : ALL;
+const label = (spec: SetSpec) => (spec.grammar ? `${spec.name} (grammar)` : spec.name);
 
 interface Score { wer: number; cer: number; utterances: number }
 
-function cellscribe(spec: SetSpec): Score & { rtf: number } {
+function cellscribe(spec: SetSpec, extra: string[] = []): Score & { rtf: number } {
   const args = ['bin/cellscribe.mjs', 'eval', '--manifest', join(manifests, `${spec.name}.json`), '--json'];
   if (values.model) args.push('--model', values.model);
   if (spec.kind === 'an4') args.push('--vocabulary', 'assets/vocabularies/an4.txt', '--lm', join(manifests, 'an4-train.txt'));
-  if (spec.kind === 'digits') args.push('--vocabulary', 'digits');
-  args.push(...positionals);
+  if (spec.kind === 'digits') args.push(...(spec.grammar ? ['--grammar', 'assets/grammars/digits.txt'] : ['--vocabulary', 'digits']));
+  args.push(...positionals, ...extra);
   const run = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
   if (run.status !== 0) throw new Error(`cellscribe eval failed on ${spec.name}: ${run.stderr.trim().split('\n').pop()}`);
   const r = JSON.parse(run.stdout) as { wer: number; cer: number; utterances: number; rtf: number };
@@ -108,13 +114,14 @@ function writeDigitsGrammar(dir: string): string {
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 const rows: object[] = [];
-console.log('| set | role | utts | CellScribe CER | CellScribe WER | PocketSphinx CER | PocketSphinx WER |');
-console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: |');
+console.log('| set | role | utts | CellScribe CER | CellScribe WER | CellScribe CER, no LM | PocketSphinx CER | PocketSphinx WER |');
+console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const spec of chosen) {
   const entries = readManifest(join(manifests, `${spec.name}.json`));
   const ours = cellscribe(spec);
+  const noLm = spec.kind === 'sentences' ? cellscribe(spec, ['--no-lm']) : null;
   const peer = values['no-peer'] ? null : pocketsphinx(spec, entries);
-  rows.push({ set: spec.name, role: spec.role, kind: spec.kind, cellscribe: ours, pocketsphinx: peer });
-  console.log(`| ${spec.name} | ${spec.role} | ${ours.utterances} | ${pct(ours.cer)} | ${pct(ours.wer)} | ${peer ? pct(peer.cer) : '–'} | ${peer ? pct(peer.wer) : '–'} |`);
+  rows.push({ set: label(spec), role: spec.role, kind: spec.kind, cellscribe: ours, cellscribeNoLm: noLm, pocketsphinx: peer });
+  console.log(`| ${label(spec)} | ${spec.role} | ${ours.utterances} | ${pct(ours.cer)} | ${pct(ours.wer)} | ${noLm ? pct(noLm.cer) : '–'} | ${peer ? pct(peer.cer) : '–'} | ${peer ? pct(peer.wer) : '–'} |`);
 }
 if (values.json) console.log(JSON.stringify({ model: values.model ?? 'assets/models/base', sets: rows }));

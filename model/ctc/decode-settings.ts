@@ -17,18 +17,19 @@ import { NgramLm } from './ngram-lm.ts';
 import { vocabularyFromText } from './vocabulary.ts';
 
 /**
- * The bundled general LM and its decoding weights (natural-log LM scores). Chosen on the "tune"
- * half of the AN4 held-out speakers (scripts/make-an4-manifests.ts) with cellscribe-base-4:
- * α 0.4–0.7 × β 0–1.5 × beam 16/32 gave WER 13.2–16.1 %, a flat plateau at beam 16 (13.2–14.5 %);
- * α 0.5, β 0.5 sits in its middle (13.4 %). Grid and commands: docs/language-models.md.
+ * The bundled general LM and its decoding weights (natural-log LM scores). Chosen for
+ * cellscribe-base-5 on the sentence dev sets only (held-out LibriSpeech-mini speakers and
+ * speechocean762 dev speakers, 6,831 words): beam 16/32/64/128 × α 0.2–1.2 × β −0.5–3 with
+ * scripts/tune-lm-weights.ts. Beam 64, α 0.5, β 1 gave the lowest pooled WER (65.5 %; beam 16 at
+ * its best 69.2 %, beam 128 was no better and three times slower). Grid: docs/language-models.md.
  * Override with --lm-weight / --word-bonus / --beam.
  */
 export const GENERAL_LM = {
   /** assets/lm/en-us.cslm from the package root (scripts/make-general-lm.ts builds it). */
   file: join('assets', 'lm', 'en-us.cslm'),
   alpha: 0.5,
-  beta: 0.5,
-  beam: 16,
+  beta: 1,
+  beam: 64,
 } as const;
 
 export { BUNDLED_GENERAL_LM };
