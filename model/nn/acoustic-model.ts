@@ -195,7 +195,8 @@ export class AcousticModel {
         states.push(run.final);
         traces.push(run.trace as LayerTrace);
       } else {
-        const run = runRecurrent(layer, x, initial?.[i]);
+        // The features are data: no gradient of the first layer's input is needed.
+        const run = runRecurrent(layer, x, initial?.[i], { inputGradient: i > 0 });
         x = run.output; // [batch, steps, units]
         states.push(run.final);
       }

@@ -54,7 +54,7 @@ export interface GruForward {
 
 /** Gradients of one GRU run. */
 export interface GruGradients {
-  x: tf.Tensor3D; // [batch, time, inputSize]
+  x: tf.Tensor3D; // [batch, time, inputSize]; zeros when the backward pass was told it is not needed
   kernel: tf.Tensor2D; // [inputSize, 3*units]
   recurrentKernel: tf.Tensor2D; // [units, 3*units]
   bias: tf.Tensor1D; // [3*units]
@@ -134,9 +134,10 @@ export function gruForward(x: tf.Tensor3D, weights: GruWeights, initialHidden: F
 
 /**
  * Backpropagation through time for one gruForward run (saved: its weights);
- * dHidden [time*batch, units] (time-major) = dLoss/dh_t, final hidden state included.
+ * dHidden [time*batch, units] (time-major) = dLoss/dh_t, final hidden state included. Without
+ * `inputGradient` the gradient of x is not computed and comes back as zeros.
  */
-export function gruBackward(forward: GruForward, saved: BackwardInputs, dHidden: Float32Array): GruGradients {
+export function gruBackward(forward: GruForward, saved: BackwardInputs, dHidden: Float32Array, inputGradient = true): GruGradients {
   const { shape, gates, recurrentCandidate, hidden, initialHidden } = forward;
   const { batch, time, inputSize, units } = shape;
   const width = 3 * units;
@@ -192,9 +193,8 @@ export function gruBackward(forward: GruForward, saved: BackwardInputs, dHidden:
     const dRecurrentAll = tf.tensor2d(dRecurrentPre, [batch * time, width]); // [time*batch, 3*units]
     const hiddenPrevT = tf.tensor2d(hiddenPrevHost, [units, batch * time]); // [units, time*batch]
     const inputT = tf.tensor2d(inputTransposed, [inputSize, batch * time]); // [inputSize, time*batch]
-    const kernelTransposed = transposeTensor(saved.kernel); // [3*units, inputSize]
     return {
-      xTimeMajor: tf.matMul(dInputAll, kernelTransposed) as tf.Tensor2D, // [time*batch, inputSize]
+      xTimeMajor: inputGradient ? tf.matMul(dInputAll, transposeTensor(saved.kernel)) as tf.Tensor2D : undefined, // [time*batch, inputSize]
       kernel: tf.matMul(inputT, dInputAll) as tf.Tensor2D, // [inputSize, 3*units]
       recurrentKernel: tf.matMul(hiddenPrevT, dRecurrentAll) as tf.Tensor2D, // [units, 3*units]
       bias: columnSums(dInputAll), // [3*units]
@@ -204,7 +204,7 @@ export function gruBackward(forward: GruForward, saved: BackwardInputs, dHidden:
   // The tensors above are computed (cpu/wasm run kernels eagerly, webgl has uploaded its inputs).
   releaseBuffers(dInputPre, dRecurrentPre, hiddenPrevHost, inputTransposed);
   return {
-    x: timeMajorToInput(tensors.xTimeMajor, batch, time, inputSize),
+    x: tensors.xTimeMajor ? timeMajorToInput(tensors.xTimeMajor, batch, time, inputSize) : tf.zeros([batch, time, inputSize]), // [batch, time, inputSize]
     kernel: tensors.kernel,
     recurrentKernel: tensors.recurrentKernel,
     bias: tensors.bias,

@@ -193,12 +193,22 @@ function uploadPacked(buffer: Float32Array, rows: number, units: number): tf.Ten
 }
 
 
+/** Options of runRecurrent. */
+export interface RunOptions {
+  /**
+   * Whether the backward pass computes the gradient of x (default true). False where x is data
+   * (the first layer's features): its gradient is then zeros, and one large matMul is saved.
+   */
+  inputGradient?: boolean;
+}
+
 /**
  * Runs one recurrent layer over x [batch, time, inputSize] from `initial` (zeros if omitted).
- * Differentiable with respect to x, every weight and the initial state: use it inside
- * tf.variableGrads / optimizer.minimize like any tf op. See the module comment for padding.
+ * Differentiable with respect to x (unless told otherwise), every weight and the initial state:
+ * use it inside tf.variableGrads / optimizer.minimize like any tf op. See the module comment for padding.
  */
-export function runRecurrent(p: RecurrentParams, x: tf.Tensor3D, initial?: RecurrentState): RecurrentResult {
+export function runRecurrent(p: RecurrentParams, x: tf.Tensor3D, initial?: RecurrentState, options: RunOptions = {}): RecurrentResult {
+  const inputGradient = options.inputGradient ?? true;
   validate(p, x, initial, 'runRecurrent');
   const [batch, time] = x.shape;
   const units = p.units;
@@ -225,7 +235,7 @@ export function runRecurrent(p: RecurrentParams, x: tf.Tensor3D, initial?: Recur
           gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
             const packedGrad = readPooled(dy); // [batch*time + batch, units]
             const { dHidden } = unpackGradient(packedGrad, false, batch, time, units); // [batch*time, units]
-            const grads = gruBackward(forward, savedInputs(saved), dHidden);
+            const grads = gruBackward(forward, savedInputs(saved), dHidden, inputGradient);
             releaseBuffers(packedGrad, dHidden);
             releaseGruForward(forward);
             return [grads.x, grads.kernel, grads.recurrentKernel, grads.bias, grads.recurrentBias,
@@ -262,7 +272,7 @@ export function runRecurrent(p: RecurrentParams, x: tf.Tensor3D, initial?: Recur
         gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
           const packedGrad = readPooled(dy); // [batch*time + 2*batch, units]
           const { dHidden, dFinalCell } = unpackGradient(packedGrad, true, batch, time, units);
-          const grads = lstmBackward(forward, savedInputs(saved), dHidden, dFinalCell!);
+          const grads = lstmBackward(forward, savedInputs(saved), dHidden, dFinalCell!, inputGradient);
           releaseBuffers(packedGrad, dHidden);
           releaseLstmForward(forward);
           return [grads.x, grads.kernel, grads.recurrentKernel, grads.bias, ...(grads.peepholes ? [grads.peepholes] : []),
