@@ -97,10 +97,111 @@ export interface UtteranceCtc {
  * for t < frames; frames beyond are left untouched (the caller zero-fills them).
  * `logProbs` is the log-softmax of this utterance, [≥frames × classes]; `grad` receives
  * [≥frames × classes] and must be zero on entry.
+ *
+ * Runs the scaled recursion (ctcScaled: plain products, several times faster); where that
+ * cannot represent the numbers (a probability below double range, non-finite logits) or the
+ * labels cannot be aligned at all, the log-space recursion (ctcLossAndGradientLog) decides.
  */
 export function ctcLossAndGradient(logProbs: Float64Array, frames: number, classes: number,
                                    labels: readonly number[], blank: number,
                                    grad: Float32Array | Float64Array): UtteranceCtc {
+  if (frames < minimumFrames(labels) || frames === 0) {
+    return { loss: 0, feasible: frames === 0 && labels.length === 0 };
+  }
+  const scaled = ctcScaled(logProbs, frames, classes, labels, blank, grad);
+  return scaled ?? ctcLossAndGradientLog(logProbs, frames, classes, labels, blank, grad);
+}
+
+/**
+ * The forward-backward recursion in probabilities rather than logs, each frame's α and β
+ * rescaled to sum to 1 (Rabiner's scaling): log P = Σ_t log c_t + log(final α̂), and the state
+ * posteriors at frame t are α̂_t(s)·β̂_t(s)/p(t, l'_s) normalised over s (every path passes
+ * through exactly one state per frame, so the unknown scale cancels). Same values as the log
+ * recursion up to rounding, with one exp per frame and class instead of several per state.
+ * Returns undefined when an emission underflows to 0 or a frame's sum is not a positive finite
+ * number; `grad` may then be partly written, and the log recursion, which the caller runs
+ * next, writes every element of it again.
+ */
+function ctcScaled(logProbs: Float64Array, frames: number, classes: number,
+                   labels: readonly number[], blank: number,
+                   grad: Float32Array | Float64Array): UtteranceCtc | undefined {
+  const extended = expandLabels(labels, blank);
+  const states = extended.length;
+  const emit = new Float64Array(frames * states); // [frames × S] p(t, l'_s)
+  for (let t = 0; t < frames; t++) {
+    for (let s = 0; s < states; s++) {
+      const p = Math.exp(logProbs[t * classes + extended[s]]);
+      if (!(p > 0)) return undefined; // underflow (or NaN): the log recursion handles it
+      emit[t * states + s] = p;
+    }
+  }
+  const skip = new Uint8Array(states); // 1 where state s may be entered from s − 2
+  for (let s = 0; s < states; s++) skip[s] = canSkip(extended, s, blank) ? 1 : 0;
+
+  const alpha = new Float64Array(frames * states); // [frames × S] α̂, each row summing to 1
+  let logLikelihood = 0;
+  for (let t = 0; t < frames; t++) {
+    const row = t * states;
+    const prev = row - states;
+    let sum = 0;
+    for (let s = 0; s < states; s++) {
+      let a: number;
+      if (t === 0) a = s < 2 ? 1 : 0;
+      else a = alpha[prev + s] + (s >= 1 ? alpha[prev + s - 1] : 0) + (skip[s] ? alpha[prev + s - 2] : 0);
+      a *= emit[row + s];
+      alpha[row + s] = a;
+      sum += a;
+    }
+    if (!(sum > 0 && sum < Infinity)) return undefined;
+    for (let s = 0; s < states; s++) alpha[row + s] /= sum;
+    logLikelihood += Math.log(sum);
+  }
+  const last = (frames - 1) * states;
+  const finalMass = alpha[last + states - 1] + (states > 1 ? alpha[last + states - 2] : 0);
+  if (!(finalMass > 0)) return undefined; // no alignment ends in a final state
+  logLikelihood += Math.log(finalMass);
+
+  const beta = new Float64Array(frames * states); // [frames × S] β̂, each row summing to 1
+  for (let t = frames - 1; t >= 0; t--) {
+    const row = t * states;
+    const next = row + states;
+    let sum = 0;
+    for (let s = 0; s < states; s++) {
+      let b: number;
+      if (t === frames - 1) b = s >= states - 2 ? 1 : 0;
+      else b = beta[next + s] + (s + 1 < states ? beta[next + s + 1] : 0) + (s + 2 < states && skip[s + 2] ? beta[next + s + 2] : 0);
+      b *= emit[row + s];
+      beta[row + s] = b;
+      sum += b;
+    }
+    if (!(sum > 0 && sum < Infinity)) return undefined;
+    for (let s = 0; s < states; s++) beta[row + s] /= sum;
+  }
+
+  const occupancy = new Float64Array(classes);
+  for (let t = 0; t < frames; t++) {
+    occupancy.fill(0);
+    const row = t * states;
+    let total = 0;
+    for (let s = 0; s < states; s++) {
+      const o = (alpha[row + s] * beta[row + s]) / emit[row + s]; // ∝ P(state s at frame t)
+      occupancy[extended[s]] += o;
+      total += o;
+    }
+    if (!(total > 0 && total < Infinity)) return undefined;
+    const emitRow = t * classes;
+    for (let k = 0; k < classes; k++) grad[emitRow + k] = Math.exp(logProbs[emitRow + k]) - occupancy[k] / total;
+  }
+  return { loss: -logLikelihood, feasible: true };
+}
+
+/**
+ * ctcLossAndGradient in log space throughout: the reference the scaled recursion is tested
+ * against, and its fallback where probabilities leave double range.
+ */
+export function ctcLossAndGradientLog(logProbs: Float64Array, frames: number, classes: number,
+                                      labels: readonly number[], blank: number,
+                                      grad: Float32Array | Float64Array): UtteranceCtc {
   if (frames < minimumFrames(labels) || frames === 0) {
     return { loss: 0, feasible: frames === 0 && labels.length === 0 };
   }

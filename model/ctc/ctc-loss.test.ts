@@ -177,3 +177,39 @@ test('non-finite logits give a NaN loss, not the 0 of an impossible alignment', 
   assert.ok(Number.isFinite(loss[1]) && loss[1] > 0, 'the healthy row is unaffected');
   logits.dispose();
 });
+
+test('the scaled recursion gives the log-space recursion\'s loss and gradient, and falls back to it where probabilities underflow', async () => {
+  const { ctcLossAndGradientLog } = await import('./ctc-forward.ts');
+  const cases: { frames: number; classes: number; labels: number[]; seed: number; scale?: number }[] = [
+    { frames: 5, classes: 4, labels: [1, 2], seed: 1 },
+    { frames: 12, classes: 6, labels: [3, 3, 1, 3], seed: 2 }, // repeats need blanks between them
+    { frames: 100, classes: 29, labels: [5, 9, 9, 2, 14, 20, 1, 7, 7, 7, 3, 28, 11, 4, 6], seed: 3 },
+    { frames: 400, classes: 29, labels: Array.from({ length: 60 }, (_, i) => 1 + ((i * 7) % 28)), seed: 4, scale: 4 }, // long: α would underflow unscaled
+    { frames: 7, classes: 5, labels: [], seed: 5 },
+    { frames: 3, classes: 5, labels: [2, 2], seed: 6 }, // exactly the minimum frames
+  ];
+  for (const c of cases) {
+    const logits = randomLogits(c.frames * c.classes, c.seed).map((v) => v * (c.scale ?? 1));
+    const logProbs = logSoftmaxRows(logits, c.frames, c.classes);
+    const fast = new Float64Array(c.frames * c.classes);
+    const reference = new Float64Array(c.frames * c.classes);
+    const a = ctcLossAndGradient(logProbs, c.frames, c.classes, c.labels, 0, fast);
+    const b = ctcLossAndGradientLog(logProbs, c.frames, c.classes, c.labels, 0, reference);
+    assert.equal(a.feasible, b.feasible);
+    assert.ok(Math.abs(a.loss - b.loss) <= 1e-9 * Math.max(1, Math.abs(b.loss)), `${c.frames}×${c.classes}: loss ${a.loss} vs ${b.loss}`);
+    let worst = 0;
+    for (let i = 0; i < fast.length; i++) worst = Math.max(worst, Math.abs(fast[i] - reference[i]));
+    assert.ok(worst < 1e-9, `${c.frames}×${c.classes}: gradient differs by ${worst}`);
+  }
+  // A frame where the labelled classes are e^-800 likely: exp underflows, the log recursion answers.
+  const frames = 6, classes = 4, labels = [1, 2];
+  const logProbs = logSoftmaxRows(randomLogits(frames * classes, 9), frames, classes);
+  for (const k of [1, 2]) logProbs[2 * classes + k] = -800;
+  const fast = new Float64Array(frames * classes);
+  const reference = new Float64Array(frames * classes);
+  const a = ctcLossAndGradient(logProbs, frames, classes, labels, 0, fast);
+  const b = ctcLossAndGradientLog(logProbs, frames, classes, labels, 0, reference);
+  assert.ok(Number.isFinite(b.loss) && b.loss > 0);
+  assert.equal(a.loss, b.loss);
+  assert.deepEqual(fast, reference);
+});

@@ -155,7 +155,7 @@ export function lstmForward(
   const cellState = acquireBuffer(batch * time * units);
   const tanhCell = acquireBuffer(batch * time * units);
   const hidden = acquireBuffer(batch * time * units);
-  const preActivation = new Float32Array(batch * width); // [batch, 4*units], peephole only
+  const preActivation = peepholes ? new Float32Array(batch * width) : undefined; // [batch, 4*units], peephole only
   // Second sigmoid: 2c_t (→ tanh c_t), and for peepholes also the output-gate pre-activation.
   const secondWidth = peepholes ? 2 * units : units;
   const secondInput = new Float32Array(batch * secondWidth); // [batch, secondWidth]
@@ -194,7 +194,7 @@ export function lstmForward(
       const preT = tf.add(recurrentT, inputT); // [batch, 4*units]
       const activatedT = tf.sigmoid(preT); // [batch, 4*units]
       readInto(activatedT, gates, stepGates); // i, f, σ(2a_g), o straight into place
-      if (peepholes) readInto(preT, preActivation);
+      if (preActivation) readInto(preT, preActivation);
       hiddenT.dispose(); inputT.dispose(); recurrentT.dispose(); preT.dispose(); activatedT.dispose();
     }
 
@@ -207,7 +207,7 @@ export function lstmForward(
         const c = gates[g + units] * cellPrev[b * units + j] + gates[g] * candidate;
         cellState[stepUnits + b * units + j] = c;
         secondInput[b * secondWidth + j] = 2 * c;
-        if (peepholes) secondInput[b * secondWidth + units + j] = preActivation[b * width + 3 * units + j] + peepholes[2 * units + j] * c;
+        if (peepholes) secondInput[b * secondWidth + units + j] = preActivation![b * width + 3 * units + j] + peepholes[2 * units + j] * c;
       }
     }
     const secondInputT = tf.tensor2d(secondInput, [batch, secondWidth]); // [batch, secondWidth]

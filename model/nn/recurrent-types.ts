@@ -229,8 +229,9 @@ export function readPooled(tensor: tf.Tensor): Float32Array {
 export function transposeTensor(matrix: tf.Tensor2D): tf.Tensor2D {
   const [rows, cols] = matrix.shape;
   const host = readPooled(matrix);
-  const transposed = tf.tensor2d(transposeHost(host, rows, cols), [cols, rows]); // [cols, rows]
-  releaseBuffers(host);
+  const flipped = transposeHost(host, rows, cols, acquireBuffer(rows * cols)); // [cols, rows], every element written
+  const transposed = uploadPooled(flipped, [cols, rows]) as tf.Tensor2D; // [cols, rows]
+  releaseBuffers(host, flipped); // (a [3200, 256] activation per step: a fresh array each time kept the GC busy)
   return transposed;
 }
 
