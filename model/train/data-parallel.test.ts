@@ -12,7 +12,7 @@ import { fsddAvailable, writeFsddManifest } from '../testing/fsdd-fixture.ts';
 import { testTrainConfig } from '../testing/train-config.ts';
 import { batchGradients, effectiveWorkers } from './data-parallel.ts';
 import { GradientPool } from './gradient-pool.ts';
-import { splitBatch } from './shard-gradients.ts';
+import { shardBounds, splitBatch } from './shard-gradients.ts';
 import { train, type TrainEvent } from './train-loop.ts';
 
 await selectBackend('wasm');
@@ -149,4 +149,28 @@ test('training with 2 workers matches 1 worker within float tolerance, and resum
   await train(testTrainConfig(interrupted, trainManifest, devManifest, { ...settings, workers: 2 }), { onEvent: (e) => events.push(e) });
   assert.ok(events.some((e) => e.type === 'resume' && e.step === 1));
   assert.deepEqual(await weightsOf(join(interrupted, 'model')), w2);
+});
+
+test('shards are balanced by work (utterances × longest frames), keeping equal counts where those are as good', () => {
+  assert.deepEqual(shardBounds(new Array(32).fill(100), 2), [0, 16, 32]);
+  assert.deepEqual(shardBounds([61, 58, 47, 40, 33], 3), [0, 1, 3, 5]);
+  assert.deepEqual(shardBounds([10, 10, 10, 10, 10, 10, 10, 80], 2), [0, 7, 8]);
+  const shards = splitBatch(new Float32Array(8 * 80 * 2), 80, 2, [10, 10, 10, 10, 10, 10, 10, 80], new Array(8).fill([1]), new Array(8).fill(5), 2);
+  assert.deepEqual(shards.map((s) => [s.utterances, s.frames]), [[7, 10], [1, 80]]);
+  // Against brute force: every way to cut n utterances into k non-empty contiguous groups.
+  const work = (frames: number[], bounds: number[]) => Math.max(...bounds.slice(1).map((end, k) => (end - bounds[k]) * Math.max(...frames.slice(bounds[k], end))));
+  const allCuts = (n: number, k: number, from = 0): number[][] => k === 1 ? [[n]] :
+    Array.from({ length: n - from - k + 1 }, (_, i) => from + 1 + i).flatMap((c) => allCuts(n, k - 1, c).map((rest) => [c, ...rest]));
+  let seed = 99;
+  const random = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+  for (let trial = 0; trial < 200; trial++) {
+    const n = 2 + Math.floor(random() * 8);
+    const k = Math.min(n, 2 + Math.floor(random() * 3));
+    const frames = Array.from({ length: n }, () => 1 + Math.floor(random() * 100));
+    const optimum = Math.min(...allCuts(n, k).map((cuts) => work(frames, [0, ...cuts])));
+    const bounds = shardBounds(frames, k);
+    assert.equal(bounds.length, k + 1);
+    assert.ok(bounds.every((b, i) => i === 0 || b > bounds[i - 1]), `non-empty shards: ${bounds}`);
+    assert.equal(work(frames, bounds), optimum, `frames ${frames} in ${k}: ${bounds}`);
+  }
 });

@@ -54,18 +54,58 @@ export function shardGradients(model: AcousticModel, variables: tf.Variable[], s
 }
 
 /**
- * Splits a padded batch [batch, maxFrames, dim] into `count` contiguous shards of nearly equal
- * size (batches are length-bucketed, so equal counts are nearly equal work); each shard is cut to
- * its own longest utterance. Fewer shards when the batch is smaller than `count`.
+ * Where to cut `frames.length` utterances into `shards` contiguous, non-empty groups so that
+ * the slowest group is as fast as it can be: a shard's work is its utterance count times its
+ * longest utterance (it runs padded to that), and the step waits for the slowest shard. The cut
+ * into equal counts is kept whenever it is already as good (equal lengths, as in the bench), so
+ * the split only moves when lengths differ enough to matter. Returns shards + 1 boundaries,
+ * from 0 to frames.length.
+ */
+export function shardBounds(frames: readonly number[], shards: number): number[] {
+  const n = frames.length;
+  const equal = Array.from({ length: shards + 1 }, (_, k) => Math.floor((k * n) / shards));
+  const cost = (start: number, end: number) => {
+    let longest = 0;
+    for (let b = start; b < end; b++) longest = Math.max(longest, frames[b]);
+    return (end - start) * longest;
+  };
+  const worst = (bounds: number[]) => Math.max(...bounds.slice(1).map((end, k) => cost(bounds[k], end)));
+  // best[k][i]: the smallest possible slowest-shard cost for the first i utterances in k shards.
+  const best = Array.from({ length: shards + 1 }, () => new Array<number>(n + 1).fill(Infinity));
+  const cut = Array.from({ length: shards + 1 }, () => new Array<number>(n + 1).fill(0));
+  best[0][0] = 0;
+  for (let k = 1; k <= shards; k++) {
+    for (let i = k; i <= n - (shards - k); i++) {
+      for (let j = k - 1; j < i; j++) {
+        const value = Math.max(best[k - 1][j], cost(j, i));
+        if (value < best[k][i]) {
+          best[k][i] = value;
+          cut[k][i] = j;
+        }
+      }
+    }
+  }
+  if (worst(equal) <= best[shards][n]) return equal;
+  const bounds = [n];
+  for (let k = shards; k > 0; k--) bounds.unshift(cut[k][bounds[0]]);
+  return bounds;
+}
+
+/**
+ * Splits a padded batch [batch, maxFrames, dim] into `count` contiguous shards balanced by work
+ * (shardBounds: utterances × longest frames; batches are length-bucketed, so this is usually
+ * an equal count); each shard is cut to its own longest utterance. Fewer shards when the batch
+ * is smaller than `count`.
  */
 export function splitBatch(data: Float32Array, maxFrames: number, dim: number, frames: number[], labels: number[][], steps: number[], count: number): Shard[] {
   const batch = frames.length;
   const shards = Math.max(1, Math.min(count, batch));
   if (shards === 1) return [{ data, utterances: batch, frames: maxFrames, labels, steps }];
+  const bounds = shardBounds(frames, shards);
   const out: Shard[] = [];
   for (let k = 0; k < shards; k++) {
-    const start = Math.floor((k * batch) / shards);
-    const end = Math.floor(((k + 1) * batch) / shards);
+    const start = bounds[k];
+    const end = bounds[k + 1];
     const shardFrames = Math.max(...frames.slice(start, end));
     const shardData = new Float32Array((end - start) * shardFrames * dim); // [utterances, shardFrames, dim]
     for (let b = start; b < end; b++) {
