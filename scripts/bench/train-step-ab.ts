@@ -6,7 +6,7 @@
  * the process CPU time per step (all threads: the work done, which load slows much less than
  * wall time), and the loss after the same steps, so that both trees are seen to compute the same.
  *
- *   cp -r model .cache/base/          # before the change (.cache/ is git-ignored)
+ *   mkdir -p .cache/base && git archive REV model | tar -x -C .cache/base   # model/ as of REV (.cache/ is git-ignored)
  *   node --import tsx scripts/bench/train-step-ab.ts --base .cache/base/model [--workers 1,2] [--rounds 4] [--steps 3]
  */
 import { resolve } from 'node:path';
@@ -91,7 +91,7 @@ function median(xs: number[]): number {
 
 const here = await load('new', resolve(import.meta.dirname, '../../model'));
 const base = await load('base', values.base);
-await here.config; // (both trees share one tfjs; the backend is chosen once)
+// Both trees share one tfjs (node_modules resolves to one copy), so the backend is chosen once.
 const { selectBackend } = await import('../../model/engine/backend.ts');
 await selectBackend('wasm');
 
