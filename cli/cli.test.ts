@@ -133,7 +133,9 @@ test('--grammar: transcribe and eval output exactly one phrase of the list; bad 
   const grammar = join(dir, 'commands.txt');
   writeFileSync(grammar, '# digits and two commands\nzero\none\ntwo\nthree\nfour\nfive\nsix\nseven\neight\nnine\nturn on the lights\nstop\n');
   const phrases = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'turn on the lights', 'stop'];
-  const files = [fsddPath(3, 'george', 0), fsddPath(8, 'lucas', 1), fsddPath(0, 'nicolas', 2)];
+  // Takes of jackson and lucas, the two FSDD speakers the bundled base trained on: the exact words
+  // below check the grammar path, not how well the base generalises (scripts/evaluate-base5.ts does).
+  const files = [fsddPath(3, 'jackson', 0), fsddPath(8, 'lucas', 1), fsddPath(0, 'jackson', 2)];
   const r = cli('transcribe', '--grammar', grammar, '--format', 'json', ...files);
   assert.equal(r.code, 0, r.stderr);
   const results = (JSON.parse(r.stdout) as { results: { text: string; grammar: { bestPhrase: string; confidence: number; lowConfidence: boolean } }[] }).results;
