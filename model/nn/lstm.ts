@@ -111,6 +111,35 @@ function candidateScale(units: number): Float32Array {
   return scale;
 }
 
+/**
+ * The kernels scaled by candidateScale for single-sequence runs, kept per kernel tensor. Streaming
+ * calls lstmForward every 100 ms for three or four steps, and making new scaled weight tensors on
+ * every call cost more than the steps themselves (new tensors for each matMul's weight operand,
+ * which the wasm backend must take up afresh each time). An entry is recomputed when its kernel's
+ * data changes (assign gives a Variable a new dataId), and entries whose kernel was disposed are
+ * disposed at the next lookup: at most one scaled copy per live kernel. Batches of 2 or more
+ * (training) build theirs per call as before, so training never fills this.
+ */
+const scaledKernels = new Map<tf.Tensor, { dataId: object; scaled: tf.Tensor2D }>();
+
+function scaledKernelForOneSequence(kernel: tf.Tensor2D, units: number): tf.Tensor2D {
+  for (const [key, entry] of scaledKernels) {
+    if (key.isDisposed) { entry.scaled.dispose(); scaledKernels.delete(key); }
+  }
+  const hit = scaledKernels.get(kernel);
+  if (hit && hit.dataId === kernel.dataId) return hit.scaled;
+  hit?.scaled.dispose();
+  // kept: lstmForward may run inside a caller's tidy, which must not dispose the cached copy
+  const scaled = tf.keep(tf.tidy(() => tf.mul(kernel, tf.tensor1d(candidateScale(units))) as tf.Tensor2D)); // [rows, 4*units]
+  scaledKernels.set(kernel, { dataId: kernel.dataId, scaled });
+  return scaled;
+}
+
+/** Live cached scaled kernels (for tests: bounded by the live kernels). */
+export function cachedScaledKernelCount(): number {
+  return scaledKernels.size;
+}
+
 /** Runs the LSTM over x [batch, time, inputSize] from the given host state; no gradient. */
 export function lstmForward(
   x: tf.Tensor3D,
@@ -140,14 +169,17 @@ export function lstmForward(
   const stepRows = stacked ? new Float32Array(batch * stackedWidth) : undefined; // [batch, units+inputSize]
   // 'projected': x·W_x + b for every step at once, and W_h for the per-step product.
   // (tidy must return the tensor: handed a Float32Array it would walk every element)
+  const cached = !stacked && batch === 1; // one sequence: streaming and offline recognition
   const projected = stacked ? undefined : tf.tidy(() => tf.fused.matMul({
     a: tf.tensor2d(input, [time * batch, inputSize]), // [time*batch, inputSize]
-    b: tf.mul(weights.kernel, scaleT) as tf.Tensor2D, // [inputSize, 4*units]
+    b: cached ? scaledKernelForOneSequence(weights.kernel, units) : tf.mul(weights.kernel, scaleT) as tf.Tensor2D, // [inputSize, 4*units]
     bias: tf.mul(weights.bias, scaleT), // [4*units]
   })); // [time*batch, 4*units]
   const inputProjection = projected ? readPooled(projected) : undefined; // [time*batch, 4*units]
   projected?.dispose();
-  const recurrentScaled = stacked ? undefined : tf.mul(weights.recurrentKernel, scaleT) as tf.Tensor2D; // [units, 4*units]
+  const recurrentScaled = stacked ? undefined
+    : cached ? scaledKernelForOneSequence(weights.recurrentKernel, units)
+      : tf.mul(weights.recurrentKernel, scaleT) as tf.Tensor2D; // [units, 4*units]
   scaleT.dispose();
 
   // Pooled (every element is written below); released by releaseLstmForward after backward.
@@ -226,7 +258,7 @@ export function lstmForward(
       }
     }
   }
-  recurrentScaled?.dispose();
+  if (!cached) recurrentScaled?.dispose();
   stackedKernel?.dispose();
   biasScaled?.dispose();
   releaseBuffers(inputProjection);
