@@ -1,5 +1,7 @@
 /** Small helpers over node:util parseArgs, so every command validates its flags the same way. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { GENERAL_LM } from '../model/ctc/decode-settings.ts';
+import { DEFAULT_ALPHA, DEFAULT_BEAM, DEFAULT_BETA } from '../model/ctc/decode.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
@@ -46,9 +48,11 @@ export const DECODING_HELP = `  --lm FILE              word language model: ARPA
                          (default: the bundled general English LM, assets/lm/en-us.cslm)
   --no-lm                open-vocabulary CTC without any language model
   --grammar FILE         output exactly one phrase of FILE (one a line), or nothing when unsure
-  --lm-weight A          weight of the LM's log-probability (default 0.5 general LM, 1.0 --lm)
-  --word-bonus B         score added per word with an LM (default 0.5 general LM, 1.0 --lm)
-  --beam N               beam width (default 16 with a vocabulary or LM, else greedy)
+  --lm-weight A          weight of the LM's log-probability (default ${GENERAL_LM.alpha} general LM, ${DEFAULT_ALPHA} --lm)
+  --word-bonus B         score added per word (default ${GENERAL_LM.beta} general LM, ${DEFAULT_BETA} --lm,
+                         0 with only a vocabulary)
+  --beam N               beam width (default ${GENERAL_LM.beam} with the general LM, ${DEFAULT_BEAM} with a vocabulary or
+                         --lm; greedy with --no-lm; not used by --grammar)
 `;
 
 /** The decoding flags transcribe and eval share. */

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fsddAvailable, fsddPath, writeFsddManifest } from '../model/testing/fsdd-fixture.ts';
 import { BUNDLED_MODEL_DIR } from './common.ts';
+import { GENERAL_LM } from '../model/ctc/decode-settings.ts';
 
 const BIN = resolve(fileURLToPath(new URL('../bin/cellscribe.mjs', import.meta.url)));
 const skip = fsddAvailable() ? false : 'FSDD recordings not found in ../shared/data/fsdd';
@@ -26,6 +27,11 @@ test('help is on every command, and bad usage exits 2 with a message on stderr',
     assert.equal(help.code, 0, `${command} --help`);
     assert.match(help.stdout, /^Usage: cellscribe /);
   }
+  // The decoding defaults in the help are the ones the decoder uses (they were once left behind).
+  const transcribeHelp = cli('transcribe', '--help').stdout.replace(/\s+/g, ' ');
+  assert.ok(transcribeHelp.includes(`default ${GENERAL_LM.alpha} general LM`), transcribeHelp);
+  assert.ok(transcribeHelp.includes(`default ${GENERAL_LM.beta} general LM`), transcribeHelp);
+  assert.ok(transcribeHelp.includes(`default ${GENERAL_LM.beam} with the general LM`), transcribeHelp);
   const unknown = cli('frobnicate');
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /unknown command "frobnicate"/);
