@@ -69,6 +69,8 @@ Options:
   --clip X               gradient-norm limit (default 10)
   --patience N           stop after N epochs without a better dev CER (default ${TRAIN_DEFAULTS.patience}; ${FINE_TUNE_DEFAULTS.patience} with --from)
   --checkpoint-every N   checkpoint every N steps (default 50)
+  --keep-epochs N        also keep the model of each of the last N epochs in DIR/epochs, to average
+                         them afterwards (scripts/average-checkpoints.ts); default 0
   --seed N               random seed (default 1)
   --spec-augment         mask random time spans and feature bands of training utterances
                          (2 × up to 5 % of the frames, 2 × up to 4 dimensions), against overfitting
@@ -107,6 +109,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     'dev-vocabulary': { type: 'string' },
     'spec-augment': { type: 'boolean' },
     'speed-perturb': { type: 'boolean' },
+    'keep-epochs': { type: 'string' },
     cmn: { type: 'string' },
     cache: { type: 'string' },
     workers: { type: 'string' },
@@ -224,6 +227,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
       clipNorm: numberFlag(values.clip, 'clip', defaults.clipNorm, 0),
       patience: integerFlag(values.patience, 'patience', defaults.patience, 1),
       checkpointEvery: integerFlag(values['checkpoint-every'], 'checkpoint-every', 50, 1),
+      keepEpochs: integerFlag(values['keep-epochs'], 'keep-epochs', 0, 0),
       seed: integerFlag(values.seed, 'seed', 1, 0),
       devDecode,
       specAugment: values['spec-augment'] ? DEFAULT_SPEC_AUGMENT : undefined,

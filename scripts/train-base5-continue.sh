@@ -21,4 +21,4 @@ node bin/cellscribe.mjs train --from "$FROM/model" \
   --train $m/synth-short.json --train runs/narrowband/synth-short-third.json \
   --dev $m/libri-dev.json --dev $m/so762-dev.json --dev $m/an4-dev-tune.json --dev $m/fsdd5-dev.json \
   --out "$OUT" --epochs 6 --batch-size 32 --lr 0.001 --patience 3 --seed 3 --checkpoint-every 100 \
-  --spec-augment --speed-perturb "$@"
+  --spec-augment --speed-perturb --keep-epochs 3 "$@"

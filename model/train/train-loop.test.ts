@@ -29,7 +29,7 @@ test('training on real speech lowers the CTC loss and writes a loadable best mod
   const out = mkdtempSync(join(tmpdir(), 'train-'));
   const losses: number[] = [];
   const epochs: TrainEvent[] = [];
-  const result = await train(config(out, trainManifest, devManifest), {
+  const result = await train(config(out, trainManifest, devManifest, { keepEpochs: 2 }), {
     onEvent: (e) => {
       if (e.type === 'step') losses.push(e.loss);
       if (e.type === 'epoch') epochs.push(e);
@@ -47,6 +47,14 @@ test('training on real speech lowers the CTC loss and writes a loadable best mod
   tf.dispose(Object.values(weights));
   // Only the newest two checkpoints are kept.
   assert.ok(readdirSync(join(out, 'checkpoints')).length <= 2);
+  // keepEpochs 2: the models of epochs 3 and 4 are kept; the last one is the final weights.
+  assert.deepEqual(readdirSync(join(out, 'epochs')).sort(), ['epoch-003', 'epoch-004']);
+  const finalCheckpoint = join(out, 'checkpoints', readdirSync(join(out, 'checkpoints')).sort().at(-1)!);
+  const finalWeights = Object.fromEntries(Object.entries(await weightsOf(finalCheckpoint)).filter(([name]) => !name.startsWith('optimizer/')));
+  assert.deepEqual(await weightsOf(join(out, 'epochs', 'epoch-004')), finalWeights);
+  const epoch3 = await readModelFolder(join(out, 'epochs', 'epoch-003'));
+  assert.equal((epoch3.meta.metrics as { dev: { epoch: number } }).dev.epoch, 2);
+  tf.dispose(Object.values(epoch3.weights));
 });
 
 test('a cancelled run resumes from its checkpoint and ends bit-identical to an uninterrupted one', { skip }, async () => {

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { lockFolder } from '../io/dir-lock.ts';
 import { join, resolve } from 'node:path';
@@ -74,6 +74,12 @@ export interface TrainConfig {
   speedPerturb?: readonly number[];
   /** Write a checkpoint every N optimizer steps (and at every epoch's end). */
   checkpointEvery: number;
+  /**
+   * Also keep the model of each of the last N epochs in `out/epochs/epoch-NNN` (weights only, with
+   * that epoch's dev metrics), for checkpoint averaging (scripts/average-checkpoints.ts). 0 or
+   * undefined: none (fine-tunes in the app need no extra copies on the user's disk).
+   */
+  keepEpochs?: number;
   seed: number;
   /** Decoding used for the dev metrics each epoch (greedy by default). */
   devDecode?: ResolvedDecoding;
@@ -583,6 +589,13 @@ async function runTraining(config: TrainConfig, hooks: TrainHooks, resources: { 
       await writeModelFolder(modelDir, meta({ dev: { cer: dev.cer, wer: dev.wer, utterances: dev.utterances, epoch: state.epoch } }), model.namedVariables());
     } else {
       state.epochsWithoutImprovement += 1;
+    }
+    if (config.keepEpochs) {
+      const epochsRoot = join(out, 'epochs');
+      const epochMetrics = { dev: { cer: dev.cer, wer: dev.wer, utterances: dev.utterances, epoch: state.epoch } };
+      await writeModelFolder(join(epochsRoot, `epoch-${String(state.epoch + 1).padStart(3, '0')}`), meta(epochMetrics), model.namedVariables());
+      const kept = readdirSync(epochsRoot).filter((name) => name.startsWith('epoch-')).sort();
+      for (const old of kept.slice(0, Math.max(0, kept.length - config.keepEpochs))) rmSync(join(epochsRoot, old), { recursive: true, force: true });
     }
     const stopEarly = state.epochsWithoutImprovement >= config.patience;
     if (stopEarly || state.epoch + 1 >= config.epochs) {
