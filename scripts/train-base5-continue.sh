@@ -7,7 +7,8 @@
 # Resumable like the others: rerun the same command after a kill.
 #
 #   nohup bash scripts/train-base5-continue.sh > runs/base5c.log 2>&1 &
-#   node --import tsx scripts/evaluate-base5.ts --model runs/base5c/model
+#   node --import tsx scripts/average-checkpoints.ts --out runs/base5c-avg3 runs/base5c/epochs/epoch-00{4,5,6}
+#   node --import tsx scripts/evaluate-base5.ts --model runs/base5c-avg3
 set -euo pipefail
 cd "$(dirname "$0")/.."
 m=runs/manifests
