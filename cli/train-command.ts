@@ -1,5 +1,6 @@
 /** `cellscribe train --train FILE --dev FILE --out DIR [--from DIR] [--arch …] …` */
 import { DEFAULT_FEATURES, DEFAULT_MODEL, type FeatureConfig, type RecurrentKind } from '../model/config.ts';
+import { PHONE_ALPHABET } from '../model/text/phones.ts';
 import { DEFAULT_SPEC_AUGMENT } from '../model/train/spec-augment.ts';
 import { DEFAULT_SPEED_FACTORS } from '../model/train/speed-perturb.ts';
 import { FINE_TUNE_DEFAULTS } from '../model/train/fine-tune-defaults.ts';
@@ -62,6 +63,9 @@ Options:
   --layers N             recurrent layers (default ${DEFAULT_MODEL.layers})
   --units N              units per layer (default ${DEFAULT_MODEL.units})
   --stack N              frames stacked per network step (default ${DEFAULT_MODEL.stack})
+  --units-of U           output units: characters (default) or phones (the 39 CMUdict phones; the
+                         manifests must hold phone text from scripts/make-phone-manifests.ts;
+                         from scratch only; an experiment: decoding phones to words is not built yet)
   --epochs N             most epochs (default ${TRAIN_DEFAULTS.epochs}; ${FINE_TUNE_DEFAULTS.epochs} with --from)
   --batch-size N         utterances per batch (default ${TRAIN_DEFAULTS.batchSize}; ${FINE_TUNE_DEFAULTS.batchSize} with --from)
   --lr X                 peak learning rate (default ${TRAIN_DEFAULTS.learningRate}; ${FINE_TUNE_DEFAULTS.learningRate} with --from)
@@ -97,6 +101,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     arch: { type: 'string' },
     layers: { type: 'string' },
     units: { type: 'string' },
+    'units-of': { type: 'string' },
     stack: { type: 'string' },
     epochs: { type: 'string' },
     'batch-size': { type: 'string' },
@@ -148,12 +153,18 @@ export async function trainCommand(argv: string[]): Promise<number> {
     return { ...DEFAULT_FEATURES, cmnWindow: window };
   };
   const features = cmnFeatures(values.cmn, fineTune); // checked before the engine loads
+  function outputAlphabet(units: string | undefined, fromParent: boolean): string {
+    const kind = choiceFlag(units, 'units-of', ['characters', 'phones'], 'characters');
+    // A fine-tuned model keeps its parent's output layer and so its units.
+    if (units !== undefined && fromParent) throw new UsageError('--units-of applies to training from scratch, not with --from');
+    return kind === 'phones' ? PHONE_ALPHABET : DEFAULT_MODEL.alphabet;
+  }
   const model = {
     arch: choiceFlag<RecurrentKind>(values.arch, 'arch', ['lstm', 'peephole', 'gru'], DEFAULT_MODEL.arch),
     layers: integerFlag(values.layers, 'layers', DEFAULT_MODEL.layers, 1),
     units: integerFlag(values.units, 'units', DEFAULT_MODEL.units, 1),
     stack: integerFlag(values.stack, 'stack', DEFAULT_MODEL.stack, 1),
-    alphabet: DEFAULT_MODEL.alphabet,
+    alphabet: outputAlphabet(values['units-of'], fineTune),
   };
   const backend = await startBackend(values.backend);
   const devDecode = values['dev-vocabulary'] ? resolveDecoding({ vocabulary: values['dev-vocabulary'] }, new Alphabet(model.alphabet)) : undefined;

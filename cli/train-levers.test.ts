@@ -3,11 +3,13 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fsddAvailable, fsddPath, writeFsddManifest } from '../model/testing/fsdd-fixture.ts';
+import { PHONE_ALPHABET, symbolsToArpabet } from '../model/text/phones.ts';
 
 const BIN = resolve(fileURLToPath(new URL('../bin/cellscribe.mjs', import.meta.url)));
+const SCRIPT_PHONES = fileURLToPath(new URL('../scripts/make-phone-manifests.ts', import.meta.url));
 const DIGITS_MODEL = fileURLToPath(new URL('../e2e/fixtures/digits-model', import.meta.url));
 const skip = fsddAvailable() && existsSync(join(DIGITS_MODEL, 'meta.json')) ? false : 'FSDD or the digits model fixture missing';
 const env = { ...process.env, CELLSCRIBE_CACHE: mkdtempSync(join(tmpdir(), 'cli-cache-')), CELLSCRIBE_BACKEND: 'wasm' };
@@ -36,4 +38,26 @@ test('train --cmn with --from is refused: a fine-tuned model keeps its parent\'s
   const r = cli('train', '--from', DIGITS_MODEL, '--train', manifest, '--out', join(dir, 'ft'), '--cmn', '3');
   assert.equal(r.code, 2);
   assert.match(r.stderr, /--cmn changes the front end/);
+});
+
+test('train --units-of phones: a phone model trains on phone manifests, refuses character text and --from', { skip }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cli-levers-'));
+  const trainManifest = writeFsddManifest('train.json', [0, 1], ['george'], [5, 6, 7, 8], dir);
+  const devManifest = writeFsddManifest('dev.json', [0, 1], ['george'], [0, 1], dir);
+  const made = spawnSync(process.execPath, ['--import', 'tsx', SCRIPT_PHONES, '--out', join(dir, 'ph'), trainManifest, devManifest], { encoding: 'utf8' });
+  assert.equal(made.status, 0, made.stderr);
+  const folder = join(dir, 'ph', basename(dir));
+  // "zero" and "one" in CMUdict: Z IH R OW and W AH N, one symbol per phone.
+  assert.equal(symbolsToArpabet(JSON.parse(readFileSync(join(folder, 'train.json'), 'utf8').split('\n')[0]).text), 'Z IH R OW');
+  const out = join(dir, 'run');
+  const r = cli('train', '--train', join(folder, 'train.json'), '--dev', join(folder, 'dev.json'), '--out', out, '--layers', '1', '--units', '8', '--epochs', '1', '--batch-size', '4', '--units-of', 'phones', '--workers', '1');
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(JSON.parse(readFileSync(join(out, 'model', 'meta.json'), 'utf8')).architecture.alphabet, PHONE_ALPHABET);
+  // Character transcripts hold no phone symbol: every utterance is empty and the run refuses them.
+  const wrong = cli('train', '--train', trainManifest, '--dev', devManifest, '--out', join(dir, 'wrong'), '--layers', '1', '--units', '8', '--epochs', '1', '--units-of', 'phones', '--workers', '1');
+  assert.notEqual(wrong.code, 0);
+  assert.match(wrong.stderr, /no usable train utterances .*empty transcript after normalisation/);
+  const fromParent = cli('train', '--from', DIGITS_MODEL, '--train', trainManifest, '--out', join(dir, 'ft'), '--units-of', 'phones');
+  assert.equal(fromParent.code, 2);
+  assert.match(fromParent.stderr, /--units-of applies to training from scratch/);
 });

@@ -1,0 +1,107 @@
+/**
+ * Phones as CTC output units: the 39 ARPAbet phones of CMUdict (stress removed), each written as
+ * one symbol so the character machinery (Alphabet, manifests, CER) works unchanged on phone
+ * strings. Words stay separated by a space, which lets a lexicon decoder find word ends the way
+ * the character decoder does. Symbols are lowercase Greek and Cyrillic letters: normalizeTranscript
+ * lowercases text and spells out digits, so neither capitals nor digits could be symbols.
+ */
+import { readFileSync } from 'node:fs';
+
+/** The 39 CMUdict phones, in CMUdict's order of its phone list. */
+export const ARPABET: readonly string[] = [
+  'AA', 'AE', 'AH', 'AO', 'AW', 'AY', 'B', 'CH', 'D', 'DH', 'EH', 'ER', 'EY', 'F', 'G', 'HH', 'IH', 'IY', 'JH',
+  'K', 'L', 'M', 'N', 'NG', 'OW', 'OY', 'P', 'R', 'S', 'SH', 'T', 'TH', 'UH', 'UW', 'V', 'W', 'Y', 'Z', 'ZH',
+];
+
+// Greek and Cyrillic lowercase, none of them a Latin letter: a character transcript read with this
+// alphabet normalises to nothing (and is refused) instead of passing for phones.
+const SYMBOLS = 'αβγδεζηθικλμνξοπρστυφχψωбгджзийлпфцчшщы';
+const symbolOf = new Map(ARPABET.map((phone, i) => [phone, SYMBOLS[i]]));
+const phoneOf = new Map(ARPABET.map((phone, i) => [SYMBOLS[i], phone]));
+
+/** The alphabet of a phone model: one symbol per phone, then the word separator. */
+export const PHONE_ALPHABET = SYMBOLS + ' ';
+
+/** Where Debian's pocketsphinx-en-us puts CMUdict. */
+export const CMUDICT_PATH = '/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict';
+
+/** ARPAbet phones → their symbols ("HH AH L OW" → one symbol each). */
+export function phonesToSymbols(phones: readonly string[]): string {
+  return phones.map((phone) => {
+    const symbol = symbolOf.get(phone);
+    if (symbol === undefined) throw new Error(`"${phone}" is not one of the 39 ARPAbet phones`);
+    return symbol;
+  }).join('');
+}
+
+/** A phone string back to ARPAbet, words separated by " | " (for people reading output). */
+export function symbolsToArpabet(text: string): string {
+  return text.split(' ').filter((w) => w !== '').map((word) => [...word].map((symbol) => {
+    const phone = phoneOf.get(symbol);
+    if (phone === undefined) throw new Error(`"${symbol}" is not a phone symbol`);
+    return phone;
+  }).join(' ')).join(' | ');
+}
+
+/**
+ * CMUdict's text form → word → pronunciations (ARPAbet, stress digits removed). Variant entries
+ * ("read(2)") are added to their word; comments after '#' are dropped.
+ */
+export function parseCmudict(text: string): Map<string, string[][]> {
+  const dict = new Map<string, string[][]>();
+  for (const [index, raw] of text.split(/\r?\n/).entries()) {
+    const line = raw.replace(/#.*/, '').trim();
+    if (line === '' || line.startsWith(';;;')) continue;
+    const [head, ...rest] = line.split(/\s+/);
+    const phones = rest.map((p) => p.replace(/[0-2]$/, ''));
+    if (phones.length === 0 || phones.some((p) => !symbolOf.has(p))) {
+      throw new Error(`CMUdict line ${index + 1}: "${raw}" is not a word followed by ARPAbet phones`);
+    }
+    const word = head.replace(/\(\d+\)$/, '').toLowerCase();
+    const list = dict.get(word) ?? [];
+    list.push(phones);
+    dict.set(word, list);
+  }
+  return dict;
+}
+
+/** CMUdict from `path` (Debian's copy by default). */
+export function loadCmudict(path = CMUDICT_PATH): Map<string, string[][]> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'latin1');
+  } catch (error) {
+    throw new Error(`${path}: cannot read CMUdict (${(error as Error).message}); apt-get install pocketsphinx-en-us`);
+  }
+  return parseCmudict(text);
+}
+
+/**
+ * Words → phone strings: CMUdict's first pronunciation, else one from `fallback` (e.g. eSpeak NG
+ * for names). Transcripts are first normalised like character training text.
+ */
+export class PhoneLexicon {
+  constructor(
+    readonly dict: ReadonlyMap<string, string[][]>,
+    readonly fallback: ReadonlyMap<string, string[]> = new Map(),
+  ) {}
+
+  /** ARPAbet phones of `word`, or undefined when neither source has it. */
+  pronounce(word: string): string[] | undefined {
+    return this.dict.get(word)?.[0] ?? this.fallback.get(word);
+  }
+
+  /** A normalised transcript's words that neither CMUdict nor the fallback knows. */
+  missing(words: readonly string[]): string[] {
+    return [...new Set(words.filter((w) => this.pronounce(w) === undefined))];
+  }
+
+  /** Normalised transcript → phone text (a word of symbols per word, single spaces). */
+  toPhoneText(normalised: string): string {
+    return normalised.split(' ').filter((w) => w !== '').map((word) => {
+      const phones = this.pronounce(word);
+      if (!phones) throw new Error(`no pronunciation for "${word}"`);
+      return phonesToSymbols(phones);
+    }).join(' ');
+  }
+}
