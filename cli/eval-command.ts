@@ -52,6 +52,11 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const backend = await startBackend(values.backend, values.json);
   const recognizer = await Recognizer.load(modelDir);
   const decoding = resolveDecoding(settings, recognizer.model.alphabet);
+  // A phone model decoded to words is scored against the words of the manifest; decoded greedily
+  // it outputs phones, scored against a phone manifest (scripts/make-phone-manifests.ts).
+  const { Alphabet } = await import('../model/text/alphabet.ts');
+  const { DEFAULT_MODEL } = await import('../model/config.ts');
+  const referenceAlphabet = decoding.phoneWords ? new Alphabet(DEFAULT_MODEL.alphabet) : recognizer.model.alphabet;
   const accumulator = new ErrorRateAccumulator();
   // Progress by audio processed (manifest durations), drawn only on a terminal.
   const progress = new ProgressBar(process.stderr, { ttyOnly: true });
@@ -69,7 +74,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
     doneSeconds += entries[i].durationSeconds;
     try {
       const t = await recognizer.transcribeFile(entry.audioPath, decoding);
-      const reference = normalizeTranscript(entry.text, recognizer.model.alphabet);
+      const reference = normalizeTranscript(entry.text, referenceAlphabet);
       if (t.grammar?.lowConfidence) lowConfidence++;
       const { words } = accumulator.add(reference, t.text);
       if (words.hits !== words.refLength || words.insertions > 0) errors.push({ file: entry.audioPath, reference, hypothesis: t.text });

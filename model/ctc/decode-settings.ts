@@ -6,6 +6,7 @@
  * constrained word beam search, where hypotheses grow only along the LM's 72k-word trie and
  * each completed word adds α · ln P_lm(word | two words before) + β. Its weights live here.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUNDLED_GENERAL_LM } from '../io/bundled-model.ts';
 import type { Alphabet } from '../text/alphabet.ts';
@@ -14,7 +15,11 @@ import {
   type DecodeOptions, type Grammar, type LanguageModel,
 } from './decode.ts';
 import { NgramLm } from './ngram-lm.ts';
-import { vocabularyFromText } from './vocabulary.ts';
+import { vocabularyFromText, DIGIT_WORDS } from './vocabulary.ts';
+import { PronunciationLm, groupHomophones, type PhoneWords } from './pronunciation-lm.ts';
+import { Alphabet as CharAlphabet, normalizeTranscript } from '../text/alphabet.ts';
+import { DEFAULT_MODEL } from '../config.ts';
+import { PHONE_ALPHABET, loadCmudict, phonesToSymbols } from '../text/phones.ts';
 
 /**
  * The bundled general LM and its decoding weights (natural-log LM scores). Chosen for
@@ -57,6 +62,8 @@ export interface DecodeSettings {
 
 export interface ResolvedDecoding {
   vocabulary?: Vocabulary;
+  /** Phone models: how decoded pronunciations become words. */
+  phoneWords?: PhoneWords;
   lm?: LanguageModel;
   grammar?: Grammar;
   grammarMinConfidence?: number;
@@ -92,6 +99,7 @@ export function resolveDecoding(settings: DecodeSettings, alphabet: Alphabet): R
     throw new Error(`beam must be a positive integer, got ${settings.beam}`);
   }
   const weights = { beam: settings.beam, alpha: settings.alpha, beta: settings.beta };
+  if (alphabet.chars === PHONE_ALPHABET) return resolvePhoneDecoding(settings, weights);
   if (settings.grammar !== undefined || settings.grammarPhrases !== undefined) {
     if (settings.vocabulary || settings.lm) throw new Error('a grammar cannot be combined with a vocabulary or LM');
     const mc = settings.grammarMinConfidence;
@@ -116,6 +124,43 @@ export function resolveDecoding(settings: DecodeSettings, alphabet: Alphabet): R
     };
   }
   return weights;
+}
+
+let cmudict: Map<string, string[][]> | undefined;
+
+/**
+ * Decoding for a phone model (model/text/phones.ts): the words of the vocabulary or LM are
+ * turned into pronunciations with CMUdict (words it lacks cannot be output), the search runs
+ * over pronunciations with the LM seen through them (pronunciation-lm.ts), and the result is
+ * turned back into words. No decoding flags: the greedy phone string. Grammars: not yet.
+ */
+function resolvePhoneDecoding(settings: DecodeSettings, weights: Pick<ResolvedDecoding, 'beam' | 'alpha' | 'beta'>): ResolvedDecoding {
+  if (settings.grammar !== undefined || settings.grammarPhrases !== undefined) {
+    throw new Error('grammars are not available for phone models yet; use a character model');
+  }
+  const lmFile = settings.lm ?? (settings.vocabulary ? undefined : settings.generalLm);
+  if (!settings.vocabulary && !lmFile) return weights;
+  cmudict ??= loadCmudict();
+  const pronounce = (word: string) => cmudict!.get(word)?.map(phonesToSymbols);
+  const lm = lmFile ? loadLanguageModel(lmFile) : undefined;
+  if (lm && !(lm instanceof NgramLm)) throw new Error(`${lmFile}: a phone model needs an n-gram LM file (ARPA, sphinx .lm.bin or .cslm)`);
+  const chars = new CharAlphabet(DEFAULT_MODEL.alphabet);
+  const words = settings.vocabulary
+    ? (settings.vocabulary === 'digits' ? [...DIGIT_WORDS] : readFileSync(settings.vocabulary, 'utf8').split(/\r?\n/)
+      .filter((line) => !line.trim().startsWith('#')).map((line) => normalizeTranscript(line, chars)).filter((w) => w !== ''))
+    : lm!.words.filter((w) => w !== '<s>' && w !== '</s>' && w !== '<unk>');
+  if (words.some((w) => w.includes(' '))) throw new Error('a phone model takes single words in a vocabulary, not phrases, for now');
+  const homophones = groupHomophones(words, pronounce, lm ? (w) => lm.logProb([], w) : undefined);
+  if (homophones.size === 0) throw new Error('none of the vocabulary\'s words is in CMUdict, so a phone model cannot say any of them');
+  const general = !settings.lm && !settings.vocabulary;
+  return {
+    vocabulary: new Vocabulary([...homophones.keys()]),
+    lm: lm ? new PronunciationLm(lm, homophones) : undefined,
+    phoneWords: { homophones, lm },
+    beam: weights.beam ?? (general ? GENERAL_LM.beam : undefined),
+    alpha: weights.alpha ?? (general ? GENERAL_LM.alpha : undefined),
+    beta: weights.beta ?? (general ? GENERAL_LM.beta : undefined),
+  };
 }
 
 /** A decoding choice as the app's settings hold it: a mode, the user's phrase list, a beam width. */

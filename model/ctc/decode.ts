@@ -12,6 +12,7 @@ import type { DecodeResult } from './types.ts';
 import type { Vocabulary } from './vocabulary.ts';
 import type { LanguageModel } from './ngram-lm.ts';
 import { decodeGrammar, type Grammar } from './grammar.ts';
+import { resultInWords, type PhoneWords } from './pronunciation-lm.ts';
 
 export type { DecodeResult, GrammarChoice, WordTiming } from './types.ts';
 export { loadVocabulary, vocabularyFromText, Vocabulary, DIGIT_WORDS } from './vocabulary.ts';
@@ -46,6 +47,8 @@ export interface DecodeOptions {
   beta?: number;
   /** Skip extending by classes below this log-probability at a frame (default −Infinity: none skipped). */
   pruneLogProb?: number;
+  /** Phone models: the vocabulary and LM are over pronunciations; this maps the result to words. */
+  phoneWords?: PhoneWords;
 }
 
 /** Rows of a log-softmax sum to one; anything else (raw logits) is normalised here. */
@@ -85,5 +88,6 @@ export function decode(logProbs: Float32Array, frames: number, alphabet: Alphabe
   const labels = beam <= 1 && !constrained
     ? greedyLabels(values, frames, classes)
     : prefixBeamSearch(values, frames, alphabet, { ...opts, beam });
-  return alignWords(values, frames, alphabet, labels, opts.frameSeconds);
+  const result = alignWords(values, frames, alphabet, labels, opts.frameSeconds);
+  return opts.phoneWords ? resultInWords(result, opts.phoneWords) : result;
 }

@@ -8,6 +8,7 @@
  *   homophones of each), which a summed score cannot do.
  */
 import type { LanguageModel } from './ngram-lm.ts';
+import type { DecodeResult } from './types.ts';
 import { SENTENCE_END, SENTENCE_START } from './word-lm.ts';
 
 /** Pronunciation (phone symbols) → its words, most probable first. */
@@ -90,4 +91,21 @@ export function chooseWords(pronunciations: readonly string[], homophones: Homop
     if (!best || score > best.score) best = { words: state.words, score };
   }
   return best!.words;
+}
+
+/** What turns a phone model's decoded pronunciations back into words. */
+export interface PhoneWords {
+  homophones: Homophones;
+  /** The word LM that chooses among homophones; without one, each pronunciation's first word. */
+  lm?: LanguageModel;
+}
+
+/** A decode result spelled in pronunciations → the same result in words (timings kept). */
+export function resultInWords<R extends DecodeResult>(result: R, phoneWords: PhoneWords): R {
+  if (result.words.length === 0) return result;
+  const pronunciations = result.words.map((w) => w.word);
+  const words = phoneWords.lm
+    ? chooseWords(pronunciations, phoneWords.homophones, phoneWords.lm)
+    : pronunciations.map((p) => phoneWords.homophones.get(p)?.[0] ?? p);
+  return { ...result, text: words.join(' '), words: result.words.map((w, i) => ({ ...w, word: words[i] })) };
 }

@@ -10,6 +10,7 @@ import { decode, DEFAULT_BEAM, type DecodeResult, type GrammarChoice, type WordT
 import { greedyLabels } from '../ctc/greedy.ts';
 import { BeamSearch } from '../ctc/prefix-beam.ts';
 import { alignWords } from '../ctc/alignment.ts';
+import { resultInWords } from '../ctc/pronunciation-lm.ts';
 import { StreamingFeatures } from '../features/streaming-features.ts';
 import { openAudioStream, type AudioStream } from '../audio/audio-stream.ts';
 import { decodeOptions, type ResolvedDecoding } from '../ctc/decode-settings.ts';
@@ -503,8 +504,9 @@ export class StreamingSession {
         // the segment decoded again.
         const searched = this.search?.finish();
         const model = this.recognizer.model;
-        this.addSegment(searched?.complete
-          ? alignWords(open, steps, model.alphabet, searched.labels, model.stepSeconds)
+        const aligned = searched?.complete ? alignWords(open, steps, model.alphabet, searched.labels, model.stepSeconds) : undefined;
+        this.addSegment(aligned
+          ? (this.decoding.phoneWords ? resultInWords(aligned, this.decoding.phoneWords) : aligned)
           : this.recognizer.decodeLogProbs(open, this.decoding), steps);
         this.search = undefined;
         open = new Float32Array(0);
