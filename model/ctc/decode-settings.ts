@@ -150,6 +150,11 @@ function resolvePhoneDecoding(settings: DecodeSettings, weights: Pick<ResolvedDe
       .filter((line) => !line.trim().startsWith('#')).map((line) => normalizeTranscript(line, chars)).filter((w) => w !== ''))
     : lm!.words.filter((w) => w !== '<s>' && w !== '</s>' && w !== '<unk>');
   if (words.some((w) => w.includes(' '))) throw new Error('a phone model takes single words in a vocabulary, not phrases, for now');
+  // A word the user listed but CMUdict lacks could never be output: say so rather than drop it.
+  const unsayable = settings.vocabulary ? words.filter((w) => !pronounce(w)) : [];
+  if (unsayable.length > 0) {
+    throw new Error(`${settings.vocabulary}: a phone model can only say words in CMUdict; not there: ${unsayable.slice(0, 5).join(', ')}${unsayable.length > 5 ? ` and ${unsayable.length - 5} more` : ''}`);
+  }
   const homophones = groupHomophones(words, pronounce, lm ? (w) => lm.logProb([], w) : undefined);
   if (homophones.size === 0) throw new Error('none of the vocabulary\'s words is in CMUdict, so a phone model cannot say any of them');
   const general = !settings.lm && !settings.vocabulary;

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Alphabet } from '../text/alphabet.ts';
 import { CMUDICT_PATH, PHONE_ALPHABET, phonesToSymbols } from '../text/phones.ts';
 import { decode } from './decode.ts';
@@ -46,6 +48,10 @@ test('with the general LM, homophones are chosen by context ("to" in "i want to 
 
 test('phone models refuse grammars and phrases for now, saying why', { skip }, () => {
   assert.throws(() => resolveDecoding({ grammarPhrases: 'yes\nno' }, alphabet), /grammars are not available for phone models yet/);
+  const list = join(mkdtempSync(join(tmpdir(), 'phone-vocab-')), 'words.txt');
+  writeFileSync(list, 'lights\nsnowboy\nflurbix\n');
+  assert.throws(() => resolveDecoding({ vocabulary: list }, alphabet), /words\.txt: a phone model can only say words in CMUdict; not there: snowboy, flurbix/);
+  assert.throws(() => resolveDecoding({ vocabulary: list.replace('words', 'phrases') }, alphabet), /phrases\.txt/);
   // Without decoding flags the greedy phone string is the output (no words).
   assert.equal(resolveDecoding({}, alphabet).phoneWords, undefined);
 });
