@@ -6,7 +6,6 @@
  * constrained word beam search, where hypotheses grow only along the LM's 72k-word trie and
  * each completed word adds α · ln P_lm(word | two words before) + β. Its weights live here.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUNDLED_GENERAL_LM } from '../io/bundled-model.ts';
 import type { Alphabet } from '../text/alphabet.ts';
@@ -15,7 +14,7 @@ import {
   type DecodeOptions, type Grammar, type LanguageModel,
 } from './decode.ts';
 import { NgramLm } from './ngram-lm.ts';
-import { vocabularyFromText, DIGIT_WORDS } from './vocabulary.ts';
+import { vocabularyFromText } from './vocabulary.ts';
 import { PronunciationLm, groupHomophones, type PhoneWords } from './pronunciation-lm.ts';
 import { Alphabet as CharAlphabet, normalizeTranscript } from '../text/alphabet.ts';
 import { DEFAULT_MODEL } from '../config.ts';
@@ -138,17 +137,23 @@ function resolvePhoneDecoding(settings: DecodeSettings, weights: Pick<ResolvedDe
   if (settings.grammar !== undefined || settings.grammarPhrases !== undefined) {
     throw new Error('grammars are not available for phone models yet; use a character model');
   }
-  const lmFile = settings.lm ?? (settings.vocabulary ? undefined : settings.generalLm);
-  if (!settings.vocabulary && !lmFile) return weights;
+  if (!settings.vocabulary && !settings.lm && !settings.generalLm) return weights;
   cmudict ??= loadCmudict();
   const pronounce = (word: string) => cmudict!.get(word)?.map(phonesToSymbols);
-  const lm = lmFile ? loadLanguageModel(lmFile) : undefined;
-  if (lm && !(lm instanceof NgramLm)) throw new Error(`${lmFile}: a phone model needs an n-gram LM file (ARPA, sphinx .lm.bin or .cslm)`);
+  // Words come as a character model would read them: the list, or the LM's spellable words.
   const chars = new CharAlphabet(DEFAULT_MODEL.alphabet);
-  const words = settings.vocabulary
-    ? (settings.vocabulary === 'digits' ? [...DIGIT_WORDS] : readFileSync(settings.vocabulary, 'utf8').split(/\r?\n/)
-      .filter((line) => !line.trim().startsWith('#')).map((line) => normalizeTranscript(line, chars)).filter((w) => w !== ''))
-    : lm!.words.filter((w) => w !== '<s>' && w !== '</s>' && w !== '<unk>');
+  let lm: NgramLm | undefined;
+  let words: readonly string[] | undefined = settings.vocabulary ? loadVocabulary(settings.vocabulary, chars).entries : undefined;
+  if (settings.lm) {
+    const loaded = loadLanguageModel(settings.lm);
+    if (!(loaded instanceof NgramLm)) throw new Error(`${settings.lm}: a phone model needs an n-gram LM file (ARPA, sphinx .lm.bin or .cslm)`);
+    lm = loaded;
+    words ??= lexiconOf(lm, chars).entries;
+  } else if (!words) {
+    const general = loadGeneralLm(settings.generalLm!, chars); // cached per process, like a character model's
+    lm = general.lm;
+    words = general.lexicon.entries;
+  }
   if (words.some((w) => w.includes(' '))) throw new Error('a phone model takes single words in a vocabulary, not phrases, for now');
   // A word the user listed but CMUdict lacks could never be output: say so rather than drop it.
   const unsayable = settings.vocabulary ? words.filter((w) => !pronounce(w)) : [];
