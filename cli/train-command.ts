@@ -65,7 +65,8 @@ Options:
   --stack N              frames stacked per network step (default ${DEFAULT_MODEL.stack})
   --units-of U           output units: characters (default) or phones (the 39 CMUdict phones; the
                          manifests must hold phone text from scripts/make-phone-manifests.ts;
-                         from scratch only; an experiment: decoding phones to words is not built yet)
+                         a new model only: --from keeps the model's own units; transcribe and eval
+                         turn phones into words with CMUdict and the word list or LM)
   --epochs N             most epochs (default ${TRAIN_DEFAULTS.epochs}; ${FINE_TUNE_DEFAULTS.epochs} with --from)
   --batch-size N         utterances per batch (default ${TRAIN_DEFAULTS.batchSize}; ${FINE_TUNE_DEFAULTS.batchSize} with --from)
   --lr X                 peak learning rate (default ${TRAIN_DEFAULTS.learningRate}; ${FINE_TUNE_DEFAULTS.learningRate} with --from)

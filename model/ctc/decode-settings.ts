@@ -14,6 +14,7 @@ import {
   type DecodeOptions, type Grammar, type LanguageModel,
 } from './decode.ts';
 import { NgramLm } from './ngram-lm.ts';
+import type { WordLm } from './word-lm.ts';
 import { vocabularyFromText } from './vocabulary.ts';
 import { PronunciationLm, groupHomophones, type PhoneWords } from './pronunciation-lm.ts';
 import { Alphabet as CharAlphabet, normalizeTranscript } from '../text/alphabet.ts';
@@ -75,7 +76,7 @@ export interface ResolvedDecoding {
 const generalCache = new Map<string, { lm: NgramLm; lexicon: Vocabulary }>();
 
 /** The words of an n-gram LM as a lexicon trie (sentence markers and unspellable words left out). */
-export function lexiconOf(lm: NgramLm, alphabet: Alphabet): Vocabulary {
+export function lexiconOf(lm: { readonly words: readonly string[] }, alphabet: Alphabet): Vocabulary {
   const words = lm.words.filter((w) => w !== '<s>' && w !== '</s>' && w !== '<unk>' && [...w].every((ch) => ch !== ' ' && alphabet.id(ch) !== undefined));
   return new Vocabulary(words);
 }
@@ -98,16 +99,21 @@ export function resolveDecoding(settings: DecodeSettings, alphabet: Alphabet): R
     throw new Error(`beam must be a positive integer, got ${settings.beam}`);
   }
   const weights = { beam: settings.beam, alpha: settings.alpha, beta: settings.beta };
-  if (alphabet.chars === PHONE_ALPHABET) return resolvePhoneDecoding(settings, weights);
+  const phones = alphabet.chars === PHONE_ALPHABET;
   if (settings.grammar !== undefined || settings.grammarPhrases !== undefined) {
     if (settings.vocabulary || settings.lm) throw new Error('a grammar cannot be combined with a vocabulary or LM');
     const mc = settings.grammarMinConfidence;
     if (mc !== undefined && !(mc >= 0 && mc <= 1)) throw new Error(`grammar minimum confidence must be in [0, 1], got ${mc}`);
+    // A phone model hears pronunciations: each phrase is scored by every way CMUdict says it.
+    const pronounce = phones ? cmudictPronunciations : undefined;
     return {
-      grammar: settings.grammar !== undefined ? loadGrammar(settings.grammar, alphabet) : grammarFromText(settings.grammarPhrases!, alphabet),
+      grammar: settings.grammar !== undefined
+        ? loadGrammar(settings.grammar, alphabet, pronounce)
+        : grammarFromText(settings.grammarPhrases!, alphabet, pronounce),
       grammarMinConfidence: mc,
     };
   }
+  if (phones) return resolvePhoneDecoding(settings, weights);
   if (settings.vocabulary || settings.lm) {
     const lm = settings.lm ? loadLanguageModel(settings.lm) : undefined;
     let vocabulary = settings.vocabulary ? loadVocabulary(settings.vocabulary, alphabet) : undefined;
@@ -127,28 +133,30 @@ export function resolveDecoding(settings: DecodeSettings, alphabet: Alphabet): R
 
 let cmudict: Map<string, string[][]> | undefined;
 
+/** A word's CMUdict pronunciations in phone symbols (model/text/phones.ts); loaded once. */
+function cmudictPronunciations(word: string): string[] | undefined {
+  cmudict ??= loadCmudict();
+  return cmudict.get(word)?.map(phonesToSymbols);
+}
+
 /**
  * Decoding for a phone model (model/text/phones.ts): the words of the vocabulary or LM are
  * turned into pronunciations with CMUdict (words it lacks cannot be output), the search runs
  * over pronunciations with the LM seen through them (pronunciation-lm.ts), and the result is
- * turned back into words. No decoding flags: the greedy phone string. Grammars: not yet.
+ * turned back into words. No decoding flags: the greedy phone string. Grammars: resolveDecoding.
  */
 function resolvePhoneDecoding(settings: DecodeSettings, weights: Pick<ResolvedDecoding, 'beam' | 'alpha' | 'beta'>): ResolvedDecoding {
-  if (settings.grammar !== undefined || settings.grammarPhrases !== undefined) {
-    throw new Error('grammars are not available for phone models yet; use a character model');
-  }
   if (!settings.vocabulary && !settings.lm && !settings.generalLm) return weights;
-  cmudict ??= loadCmudict();
-  const pronounce = (word: string) => cmudict!.get(word)?.map(phonesToSymbols);
+  const pronounce = cmudictPronunciations;
   // Words come as a character model would read them: the list, or the LM's spellable words.
   const chars = new CharAlphabet(DEFAULT_MODEL.alphabet);
-  let lm: NgramLm | undefined;
+  let lm: LanguageModel | undefined;
   let words: readonly string[] | undefined = settings.vocabulary ? loadVocabulary(settings.vocabulary, chars).entries : undefined;
   if (settings.lm) {
     const loaded = loadLanguageModel(settings.lm);
-    if (!(loaded instanceof NgramLm)) throw new Error(`${settings.lm}: a phone model needs an n-gram LM file (ARPA, sphinx .lm.bin or .cslm)`);
     lm = loaded;
-    words ??= lexiconOf(lm, chars).entries;
+    // An LM built from text (a WordLm) lists its words like an n-gram file does.
+    words ??= lexiconOf(loaded as NgramLm | WordLm, chars).entries;
   } else if (!words) {
     const general = loadGeneralLm(settings.generalLm!, chars); // cached per process, like a character model's
     lm = general.lm;

@@ -79,9 +79,13 @@ export function decode(logProbs: Float32Array, frames: number, alphabet: Alphabe
   const values = asLogProbs(logProbs, frames, classes);
   if (opts.grammar) {
     const choice = decodeGrammar(values, frames, classes, opts.grammar, opts.grammarMinConfidence);
-    const labels = choice.text ? alphabet.encode(choice.text) : [];
-    const aligned = alignWords(values, frames, alphabet, labels, opts.frameSeconds);
-    return { ...aligned, grammar: { bestPhrase: choice.bestPhrase, confidence: choice.confidence, lowConfidence: choice.lowConfidence } };
+    const aligned = alignWords(values, frames, alphabet, choice.labels, opts.frameSeconds);
+    // The timings are the spoken variant's (a pronunciation for a phone model); the words are the phrase's.
+    const words = choice.text ? choice.text.split(' ') : [];
+    return {
+      ...aligned, text: choice.text, words: aligned.words.map((w, i) => ({ ...w, word: words[i] ?? w.word })),
+      grammar: { bestPhrase: choice.bestPhrase, confidence: choice.confidence, lowConfidence: choice.lowConfidence },
+    };
   }
   const constrained = opts.vocabulary !== undefined || opts.lm !== undefined;
   const beam = opts.beam ?? (constrained ? DEFAULT_BEAM : 1);

@@ -35,27 +35,64 @@ function editDistance(a: readonly number[], b: readonly number[]): number {
   return previous[b.length];
 }
 
+/** A phrase with several pronunciations is scored by at most this many of them (all words' first ones first). */
+export const MAX_PRONUNCIATIONS = 16;
+
 export class Grammar {
   /** Normalised phrases, duplicates removed, in file order. */
   readonly phrases: readonly string[];
-  /** Class ids of each phrase. */
-  readonly labels: readonly number[][];
+  /**
+   * Per phrase, the label sequences that say it: one spelling for a character model, each
+   * pronunciation for a phone model. A phrase scores the summed probability of its variants.
+   */
+  readonly variants: readonly (readonly number[][])[];
 
-  constructor(phrases: readonly string[], alphabet: Alphabet) {
+  /**
+   * `pronounce` (a phone model): each word → its pronunciations in the model's symbols;
+   * without it the phrases are spelled with `alphabet`.
+   */
+  constructor(phrases: readonly string[], alphabet: Alphabet, pronounce?: (word: string) => readonly string[] | undefined) {
     const unique = [...new Set(phrases.map((p) => p.replace(/\s+/g, ' ').trim()).filter((p) => p.length > 0))];
     if (unique.length === 0) throw new Error('grammar: expected at least one non-empty phrase, got none');
     this.phrases = unique;
-    this.labels = unique.map((p) => alphabet.encode(p));
+    if (pronounce) {
+      const unsayable = [...new Set(unique.flatMap((p) => p.split(' ')).filter((w) => !pronounce(w)?.length))];
+      if (unsayable.length > 0) {
+        throw new Error(`a phone model can only say words in CMUdict; not there: ${unsayable.slice(0, 5).join(', ')}${unsayable.length > 5 ? ` and ${unsayable.length - 5} more` : ''}`);
+      }
+    }
+    this.variants = unique.map((phrase) => {
+      if (!pronounce) return [alphabet.encode(phrase)];
+      return pronunciationsOf(phrase, pronounce).map((spoken) => alphabet.encode(spoken));
+    });
   }
 }
 
-/** One phrase a line; normalised like transcripts; blank lines and '#' comments skipped. */
-export function grammarFromText(text: string, alphabet = new Alphabet(DEFAULT_MODEL.alphabet)): Grammar {
-  const lines = text.split(/\r?\n/).filter((line) => !line.trim().startsWith('#'));
-  return new Grammar(lines.map((line) => normalizeTranscript(line, alphabet)), alphabet);
+/** Every way to say `phrase` (words' pronunciations joined by spaces), at most MAX_PRONUNCIATIONS. */
+function pronunciationsOf(phrase: string, pronounce: (word: string) => readonly string[] | undefined): string[] {
+  let spoken = [''];
+  for (const word of phrase.split(' ')) {
+    const options = pronounce(word);
+    const next: string[] = [];
+    // Breadth first over words, so the cap drops late words' rarer pronunciations, never a word.
+    for (const option of options!) for (const prefix of spoken) next.push(prefix ? `${prefix} ${option}` : option);
+    spoken = next.slice(0, MAX_PRONUNCIATIONS);
+  }
+  return spoken;
 }
 
-export function loadGrammar(path: string, alphabet?: Alphabet): Grammar {
+/**
+ * One phrase a line; normalised like transcripts; blank lines and '#' comments skipped. With
+ * `pronounce` (a phone model) the phrases are read as words and said with its pronunciations.
+ */
+export function grammarFromText(text: string, alphabet = new Alphabet(DEFAULT_MODEL.alphabet),
+                                pronounce?: (word: string) => readonly string[] | undefined): Grammar {
+  const lines = text.split(/\r?\n/).filter((line) => !line.trim().startsWith('#'));
+  const spelling = pronounce ? new Alphabet(DEFAULT_MODEL.alphabet) : alphabet;
+  return new Grammar(lines.map((line) => normalizeTranscript(line, spelling)), alphabet, pronounce);
+}
+
+export function loadGrammar(path: string, alphabet?: Alphabet, pronounce?: (word: string) => readonly string[] | undefined): Grammar {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -63,7 +100,7 @@ export function loadGrammar(path: string, alphabet?: Alphabet): Grammar {
     throw new Error(`grammar ${path}: ${(error as Error).message}`);
   }
   try {
-    return grammarFromText(text, alphabet);
+    return grammarFromText(text, alphabet, pronounce);
   } catch (error) {
     throw new Error(`grammar ${path}: ${(error as Error).message}`);
   }
@@ -74,31 +111,37 @@ export interface GrammarResult {
   text: string;
   /** The best phrase even when rejected. */
   bestPhrase: string;
+  /** The likeliest variant (spelling or pronunciation) of the chosen phrase; [] when rejected. */
+  labels: number[];
   /** Posterior of the best phrase against every phrase and the greedy reading, in [0, 1]. */
   confidence: number;
   /** True when confidence < the minimum: text is then ''. */
   lowConfidence: boolean;
-  /** log p(phrase | x) per phrase, in grammar order. */
+  /** log p(phrase | x) per phrase (summed over its variants), in grammar order. */
   phraseLogProbs: number[];
 }
 
 /** Chooses one phrase for [frames × classes] log-probabilities. */
 export function decodeGrammar(logProbs: ArrayLike<number>, frames: number, classes: number, grammar: Grammar,
                               minConfidence = DEFAULT_GRAMMAR_MIN_CONFIDENCE): GrammarResult {
-  const phraseLogProbs = grammar.labels.map((labels) => sequenceLogProb(logProbs, frames, classes, labels));
+  const variantLogProbs = grammar.variants.map((variants) => variants.map((labels) => sequenceLogProb(logProbs, frames, classes, labels)));
+  const phraseLogProbs = variantLogProbs.map((scores) => scores.reduce((sum, s) => logAdd(sum, s), -Infinity));
   let best = 0;
   for (let i = 1; i < phraseLogProbs.length; i++) if (phraseLogProbs[i] > phraseLogProbs[best]) best = i;
   let total = -Infinity;
   for (const s of phraseLogProbs) total = logAdd(total, s);
   // The unconstrained reading competes unless it is a phrase (then it already does) or a near miss of one.
   const free = greedyLabels(logProbs, frames, classes);
-  const nearMiss = grammar.labels.some((l) => editDistance(free, l) <= NEAR_MISS * l.length);
+  const nearMiss = grammar.variants.some((variants) => variants.some((l) => editDistance(free, l) <= NEAR_MISS * l.length));
   if (!nearMiss) total = logAdd(total, sequenceLogProb(logProbs, frames, classes, free));
   const confidence = Number.isFinite(phraseLogProbs[best]) ? Math.exp(phraseLogProbs[best] - total) : 0;
   const lowConfidence = confidence < minConfidence;
+  const scores = variantLogProbs[best];
+  const likeliest = scores.indexOf(Math.max(...scores));
   return {
     text: lowConfidence ? '' : grammar.phrases[best],
     bestPhrase: grammar.phrases[best],
+    labels: lowConfidence ? [] : [...grammar.variants[best][likeliest]],
     confidence,
     lowConfidence,
     phraseLogProbs,

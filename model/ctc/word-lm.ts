@@ -56,6 +56,11 @@ export class WordLm {
     this.backoffs = new Map(Object.entries(json.backoffs));
   }
 
+  /** The words it has unigrams for (sentence markers included), in no particular order. */
+  get words(): string[] {
+    return [...this.logProbs.keys()].filter((ngram) => !ngram.includes(' '));
+  }
+
   /** Whether `word` was seen in training. */
   has(word: string): boolean {
     return this.logProbs.has(word);
