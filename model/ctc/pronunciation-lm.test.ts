@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildWordLm } from './word-lm.ts';
 import { SENTENCE_END, SENTENCE_START } from './word-lm.ts';
-import { PronunciationLm, chooseWords, groupHomophones } from './pronunciation-lm.ts';
+import { PronunciationLm, chooseWords, groupHomophones, partialInWords } from './pronunciation-lm.ts';
 
 // Pronunciations written as plain strings: the module never looks inside them.
 const PRONUNCIATIONS: Record<string, string[]> = {
@@ -62,4 +62,13 @@ test('chooseWords finds the best homophones exactly (brute force over every choi
   assert.deepEqual(chooseWords(['AY', 'HH-AE-V', 'T-UW', 'K-AE-T-S'], groups, lm), ['i', 'have', 'two', 'cats']);
   assert.deepEqual(chooseWords(['AY', 'W-AA-N-T', 'T-UW', 'G-OW'], groups, lm), ['i', 'want', 'to', 'go']);
   assert.deepEqual(chooseWords([], groups, lm), []);
+});
+
+test('partialInWords says whole pronunciations as words and holds back one still being heard', () => {
+  const lm = buildWordLm(TEXT, 3);
+  const groups = groupHomophones(Object.keys(PRONUNCIATIONS), (w) => PRONUNCIATIONS[w], (w) => lm.logProb([], w));
+  assert.equal(partialInWords('AY W-AA-N-T T-UW G-OW', { homophones: groups, lm }), 'i want to go');
+  assert.equal(partialInWords('AY HH-AE-V T-UW K-AE', { homophones: groups, lm }), 'i have two'); // "K-AE…" unfinished
+  assert.equal(partialInWords('', { homophones: groups, lm }), '');
+  assert.equal(partialInWords('AY HH-AE-V', { homophones: groups }), 'i have'); // no LM: each pronunciation's first word
 });

@@ -109,3 +109,16 @@ export function resultInWords<R extends DecodeResult>(result: R, phoneWords: Pho
     : pronunciations.map((p) => phoneWords.homophones.get(p)?.[0] ?? p);
   return { ...result, text: words.join(' '), words: result.words.map((w, i) => ({ ...w, word: words[i] })) };
 }
+
+/**
+ * A streaming partial spelled in pronunciations (the beam's best so far) → words. Only whole
+ * pronunciations the lexicon knows are said; a word still being heard (a prefix) is left out
+ * until it is complete, so the partial never shows phone symbols.
+ */
+export function partialInWords(pronunciations: string, phoneWords: PhoneWords): string {
+  const whole = pronunciations.split(' ').filter((p) => phoneWords.homophones.has(p));
+  const words = phoneWords.lm
+    ? chooseWords(whole, phoneWords.homophones, phoneWords.lm)
+    : whole.map((p) => phoneWords.homophones.get(p)![0]);
+  return words.join(' ');
+}

@@ -10,7 +10,7 @@ import { decode, DEFAULT_BEAM, type DecodeResult, type GrammarChoice, type WordT
 import { greedyLabels } from '../ctc/greedy.ts';
 import { BeamSearch } from '../ctc/prefix-beam.ts';
 import { alignWords } from '../ctc/alignment.ts';
-import { resultInWords } from '../ctc/pronunciation-lm.ts';
+import { partialInWords, resultInWords } from '../ctc/pronunciation-lm.ts';
 import { StreamingFeatures } from '../features/streaming-features.ts';
 import { openAudioStream, type AudioStream } from '../audio/audio-stream.ts';
 import { decodeOptions, type ResolvedDecoding } from '../ctc/decode-settings.ts';
@@ -436,7 +436,9 @@ export class StreamingSession {
     this.pendingFrames = runnable < pendingCount ? [pending.slice(runnable * dim)] : [];
     const open = this.closeSegments(final);
     const openLabels = this.search ? this.search.best() : greedyLabels(open, open.length / model.classes, model.classes);
-    const openText = model.alphabet.decode(openLabels).replace(/ +/g, ' ').trim();
+    const openSpelled = model.alphabet.decode(openLabels).replace(/ +/g, ' ').trim();
+    // A phone model's beam holds pronunciations: the partial says them as words, like the result.
+    const openText = this.decoding.phoneWords ? partialInWords(openSpelled, this.decoding.phoneWords) : openSpelled;
     const partial = [...this.done.map((segment) => segment.text), openText].filter((text) => text.length > 0).join(' ');
     // Copies out: the session keeps its own arrays (segments, inspection, the beam), and a caller
     // may transfer what it gets to another thread, which detaches the buffer on this side.
