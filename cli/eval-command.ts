@@ -52,11 +52,12 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const backend = await startBackend(values.backend, values.json);
   const recognizer = await Recognizer.load(modelDir);
   const decoding = resolveDecoding(settings, recognizer.model.alphabet);
-  // A phone model decoded to words is scored against the words of the manifest; decoded greedily
-  // it outputs phones, scored against a phone manifest (scripts/make-phone-manifests.ts).
+  // A phone model decoded to words (LM, word list or grammar) is scored against the words of the
+  // manifest; decoded greedily it outputs phones, scored against a phone manifest
+  // (scripts/make-phone-manifests.ts).
   const { Alphabet } = await import('../model/text/alphabet.ts');
   const { DEFAULT_MODEL } = await import('../model/config.ts');
-  const referenceAlphabet = decoding.phoneWords ? new Alphabet(DEFAULT_MODEL.alphabet) : recognizer.model.alphabet;
+  const referenceAlphabet = decoding.phoneWords || decoding.grammar ? new Alphabet(DEFAULT_MODEL.alphabet) : recognizer.model.alphabet;
   const accumulator = new ErrorRateAccumulator();
   // Progress by audio processed (manifest durations), drawn only on a terminal.
   const progress = new ProgressBar(process.stderr, { ttyOnly: true });

@@ -53,6 +53,14 @@ test('train --units-of phones: a phone model trains on phone manifests, refuses 
   const r = cli('train', '--train', join(folder, 'train.json'), '--dev', join(folder, 'dev.json'), '--out', out, '--layers', '1', '--units', '8', '--epochs', '1', '--batch-size', '4', '--units-of', 'phones', '--workers', '1');
   assert.equal(r.code, 0, r.stderr);
   assert.equal(JSON.parse(readFileSync(join(out, 'model', 'meta.json'), 'utf8')).architecture.alphabet, PHONE_ALPHABET);
+  // Decoded to words (a grammar, a word list), it is scored against the character manifest's words.
+  for (const how of [['--grammar', 'assets/grammars/digits.txt'], ['--vocabulary', 'digits']]) {
+    const scored = cli('eval', '--model', join(out, 'model'), '--manifest', devManifest, '--json', ...how);
+    assert.equal(scored.code, 0, scored.stderr);
+    const summary = JSON.parse(scored.stdout);
+    assert.equal(summary.utterances, 4, scored.stdout);
+    assert.equal(summary.referenceWords, 4, 'references are the words zero/one, not phone symbols');
+  }
   // Character transcripts hold no phone symbol: every utterance is empty and the run refuses them.
   const wrong = cli('train', '--train', trainManifest, '--dev', devManifest, '--out', join(dir, 'wrong'), '--layers', '1', '--units', '8', '--epochs', '1', '--units-of', 'phones', '--workers', '1');
   assert.notEqual(wrong.code, 0);
