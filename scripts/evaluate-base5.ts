@@ -26,6 +26,7 @@ import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ErrorRateAccumulator } from '../model/eval/metrics.ts';
 import { readManifest, type ManifestEntry } from '../model/train/manifest.ts';
+import { PHONE_ALPHABET } from '../model/text/phones.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -58,8 +59,15 @@ const label = (spec: SetSpec) => (spec.grammar ? `${spec.name} (grammar)` : spec
 
 interface Score { wer: number; cer: number; utterances: number }
 
+// A phone model's own reading (no LM) is phones: scored as phone error against the phone copy of
+// the set (scripts/make-phone-manifests.ts --out runs/phones).
+const modelMeta = JSON.parse(readFileSync(join(values.model ?? 'assets/models/base', 'meta.json'), 'utf8')) as { architecture: { alphabet: string } };
+const phoneModel = modelMeta.architecture.alphabet === PHONE_ALPHABET;
+const phoneManifests = resolve('runs/phones/manifests');
+
 function cellscribe(spec: SetSpec, extra: string[] = []): Score & { rtf: number } {
-  const args = ['bin/cellscribe.mjs', 'eval', '--manifest', join(manifests, `${spec.name}.json`), '--json'];
+  const manifest = phoneModel && extra.includes('--no-lm') ? join(phoneManifests, `${spec.name}.json`) : join(manifests, `${spec.name}.json`);
+  const args = ['bin/cellscribe.mjs', 'eval', '--manifest', manifest, '--json'];
   if (values.model) args.push('--model', values.model);
   if (spec.kind === 'an4') args.push('--vocabulary', 'assets/vocabularies/an4.txt', '--lm', join(manifests, 'an4-train.txt'));
   if (spec.kind === 'digits') args.push(...(spec.grammar ? ['--grammar', 'assets/grammars/digits.txt'] : ['--vocabulary', 'digits']));
@@ -124,4 +132,5 @@ for (const spec of chosen) {
   rows.push({ set: label(spec), role: spec.role, kind: spec.kind, cellscribe: ours, cellscribeNoLm: noLm, pocketsphinx: peer });
   console.log(`| ${label(spec)} | ${spec.role} | ${ours.utterances} | ${pct(ours.cer)} | ${pct(ours.wer)} | ${noLm ? pct(noLm.cer) : '–'} | ${peer ? pct(peer.cer) : '–'} | ${peer ? pct(peer.wer) : '–'} |`);
 }
+if (phoneModel) console.log('\nA phone model: its "no LM" column is phone error (greedy phones against the phone copies in runs/phones/manifests).');
 if (values.json) console.log(JSON.stringify({ model: values.model ?? 'assets/models/base', sets: rows }));
