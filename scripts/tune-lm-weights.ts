@@ -11,7 +11,9 @@ import { Recognizer } from '../model/engine/recognizer.ts';
 import { BUNDLED_GENERAL_LM, resolveDecoding } from '../model/ctc/decode-settings.ts';
 import { selectBackend } from '../model/engine/backend.ts';
 import { readManifest } from '../model/train/manifest.ts';
-import { normalizeTranscript } from '../model/text/alphabet.ts';
+import { Alphabet, normalizeTranscript } from '../model/text/alphabet.ts';
+import { PHONE_ALPHABET } from '../model/text/phones.ts';
+import { DEFAULT_MODEL } from '../model/config.ts';
 import { ErrorRateAccumulator } from '../model/eval/metrics.ts';
 import { loadAudioFile } from '../model/audio/load-audio.ts';
 
@@ -27,12 +29,14 @@ if (!values.manifest) throw new Error('--manifest is required');
 await selectBackend(undefined);
 const recognizer = await Recognizer.load(values.model!);
 const alphabet = recognizer.model.alphabet;
+// A phone model decodes to words here, so its references are the manifest's words.
+const referenceAlphabet = alphabet.chars === PHONE_ALPHABET ? new Alphabet(DEFAULT_MODEL.alphabet) : alphabet;
 const entries = readManifest(values.manifest);
 const utterances: { logProbs: Float32Array; reference: string }[] = [];
 for (const entry of entries) {
   const audio = await loadAudioFile(entry.audioPath);
   const t = recognizer.transcribeSamples(audio.samples, {});
-  utterances.push({ logProbs: t.logProbs, reference: normalizeTranscript(entry.text, alphabet) });
+  utterances.push({ logProbs: t.logProbs, reference: normalizeTranscript(entry.text, referenceAlphabet) });
 }
 const list = (s: string) => s.split(',').map(Number);
 if (values.grammar) {
