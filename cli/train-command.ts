@@ -63,10 +63,12 @@ Options:
   --layers N             recurrent layers (default ${DEFAULT_MODEL.layers})
   --units N              units per layer (default ${DEFAULT_MODEL.units})
   --stack N              frames stacked per network step (default ${DEFAULT_MODEL.stack})
-  --units-of U           output units: characters (default) or phones (the 39 CMUdict phones; the
-                         manifests must hold phone text from scripts/make-phone-manifests.ts;
-                         a new model only: --from keeps the model's own units; transcribe and eval
-                         turn phones into words with CMUdict and the word list or LM)
+  --units-of U           output units: characters (default) or phones (the 39 CMUdict phones;
+                         ordinary transcripts are said with CMUdict, or eSpeak NG when installed,
+                         and utterances with words neither knows are listed in skipped-*.jsonl;
+                         a new model only: --from keeps the model's own units, so a phone model
+                         fine-tunes on ordinary text too; transcribe and eval turn phones into
+                         words with CMUdict and the word list or LM)
   --epochs N             most epochs (default ${TRAIN_DEFAULTS.epochs}; ${FINE_TUNE_DEFAULTS.epochs} with --from)
   --batch-size N         utterances per batch (default ${TRAIN_DEFAULTS.batchSize}; ${FINE_TUNE_DEFAULTS.batchSize} with --from)
   --lr X                 peak learning rate (default ${TRAIN_DEFAULTS.learningRate}; ${FINE_TUNE_DEFAULTS.learningRate} with --from)

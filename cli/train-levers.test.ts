@@ -40,7 +40,7 @@ test('train --cmn with --from is refused: a fine-tuned model keeps its parent\'s
   assert.match(r.stderr, /--cmn changes the front end/);
 });
 
-test('train --units-of phones: a phone model trains on phone manifests, refuses character text and --from', { skip }, () => {
+test('train --units-of phones: a phone model trains on phone or character manifests, fine-tunes on character text, refuses --units-of with --from', { skip }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'cli-levers-'));
   const trainManifest = writeFsddManifest('train.json', [0, 1], ['george'], [5, 6, 7, 8], dir);
   const devManifest = writeFsddManifest('dev.json', [0, 1], ['george'], [0, 1], dir);
@@ -61,11 +61,16 @@ test('train --units-of phones: a phone model trains on phone manifests, refuses 
     assert.equal(summary.utterances, 4, scored.stdout);
     assert.equal(summary.referenceWords, 4, 'references are the words zero/one, not phone symbols');
   }
-  // Character transcripts hold no phone symbol: every utterance is empty and the run refuses them.
-  const wrong = cli('train', '--train', trainManifest, '--dev', devManifest, '--out', join(dir, 'wrong'), '--layers', '1', '--units', '8', '--epochs', '1', '--units-of', 'phones', '--workers', '1');
-  assert.notEqual(wrong.code, 0);
-  assert.match(wrong.stderr, /no usable train utterances .*empty transcript after normalisation/);
-  const fromParent = cli('train', '--from', DIGITS_MODEL, '--train', trainManifest, '--out', join(dir, 'ft'), '--units-of', 'phones');
+  // Ordinary text is said with CMUdict first: a phone model also trains, and fine-tunes, on a
+  // user's character transcripts.
+  const fromText = join(dir, 'from-text');
+  const direct = cli('train', '--train', trainManifest, '--dev', devManifest, '--out', fromText, '--layers', '1', '--units', '8', '--epochs', '1', '--units-of', 'phones', '--workers', '1');
+  assert.equal(direct.code, 0, direct.stderr);
+  assert.equal(readFileSync(join(fromText, 'skipped-train.jsonl'), 'utf8'), '', 'zero and one are in CMUdict: nothing skipped');
+  const tuned = cli('train', '--from', join(out, 'model'), '--train', trainManifest, '--out', join(dir, 'ft'), '--epochs', '1', '--workers', '1');
+  assert.equal(tuned.code, 0, tuned.stderr);
+  assert.equal(JSON.parse(readFileSync(join(dir, 'ft', 'model', 'meta.json'), 'utf8')).architecture.alphabet, PHONE_ALPHABET);
+  const fromParent = cli('train', '--from', DIGITS_MODEL, '--train', trainManifest, '--out', join(dir, 'ft2'), '--units-of', 'phones');
   assert.equal(fromParent.code, 2);
   assert.match(fromParent.stderr, /--units-of applies to training from scratch/);
 });

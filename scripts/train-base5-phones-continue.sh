@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 m=runs/manifests
 p=runs/phones/manifests
 n=runs/phones/narrowband
-FROM=${FROM:-runs/base5-phones-avg}
+FROM=${FROM:-runs/base5-phones/model}
 OUT=${OUT:-runs/base5-phones-c}
 
 node --import tsx scripts/make-phone-manifests.ts --out runs/phones \

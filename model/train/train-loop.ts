@@ -17,6 +17,7 @@ import { MODEL_FORMAT, MODEL_FORMAT_VERSION, readModelFolder, writeModelFolder, 
 import { AcousticModel } from '../nn/acoustic-model.ts';
 import type { GradientRecord } from '../nn/gradient-recorder.ts';
 import { Alphabet } from '../text/alphabet.ts';
+import { transcriptsForModel } from '../text/phone-transcripts.ts';
 import { Adam } from './adam.ts';
 import { epochBatches, padBatch } from './batches.ts';
 import { minimumFrames } from '../ctc/ctc-forward.ts';
@@ -194,9 +195,12 @@ async function loadSplit(
   signal?: AbortSignal,
   speedFactors?: readonly number[],
 ): Promise<{ utterances: Utterance[]; skipped: Skipped[]; total: number }> {
-  const entries = manifests.flatMap((m) => readManifest(m));
-  if (entries.length === 0) throw new Error(`the ${split} manifest ${manifests.join(', ')} lists no utterances`);
-  const { utterances, skipped } = await loadUtterances(entries, {
+  const listed = manifests.flatMap((m) => readManifest(m));
+  if (listed.length === 0) throw new Error(`the ${split} manifest ${manifests.join(', ')} lists no utterances`);
+  // A phone model hears phones: ordinary text (a user's recordings) is said with the lexicon first.
+  const spoken = transcriptsForModel(listed, alphabet);
+  const entries = spoken.entries;
+  const { utterances, skipped: unusable } = await loadUtterances(entries, {
     features,
     alphabet,
     cache,
@@ -206,12 +210,13 @@ async function loadSplit(
       if (done % 100 === 0 || done === total) emit({ type: 'features', split, done, total });
     },
   });
+  const skipped = [...spoken.skipped, ...unusable];
   const audioSeconds = utterances.reduce((s, u) => s + (u.frames * features.hopLength) / features.sampleRate, 0);
   emit({ type: 'data', split, utterances: utterances.length, audioSeconds, skipped });
   if (utterances.length === 0 && !signal?.aborted) {
-    throw new Error(`no usable ${split} utterances in ${manifests.join(', ')}: all ${entries.length} were skipped (first: ${skipped[0]?.audioPath}: ${skipped[0]?.reason})`);
+    throw new Error(`no usable ${split} utterances in ${manifests.join(', ')}: all ${listed.length} were skipped (first: ${skipped[0]?.audioPath}: ${skipped[0]?.reason})`);
   }
-  return { utterances, skipped, total: entries.length };
+  return { utterances, skipped, total: listed.length };
 }
 
 /**
