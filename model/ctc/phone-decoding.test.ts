@@ -1,15 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Alphabet } from '../text/alphabet.ts';
-import { CMUDICT_PATH, PHONE_ALPHABET, phonesToSymbols } from '../text/phones.ts';
+import { PHONE_ALPHABET, phonesToSymbols } from '../text/phones.ts';
 import { decode } from './decode.ts';
 import { decodeGrammar, Grammar } from './grammar.ts';
 import { BUNDLED_GENERAL_LM, decodeOptions, resolveDecoding } from './decode-settings.ts';
 
-const skip = existsSync(CMUDICT_PATH) ? false : `${CMUDICT_PATH} missing (apt-get install pocketsphinx-en-us)`;
 const alphabet = new Alphabet(PHONE_ALPHABET);
 
 /**
@@ -29,7 +28,7 @@ function saying(words: string[][]): { logProbs: Float32Array; frames: number } {
   return { logProbs, frames };
 }
 
-test('a phone model decodes to words: digits vocabulary through CMUdict', { skip }, () => {
+test('a phone model decodes to words: digits vocabulary through CMUdict', () => {
   const resolved = resolveDecoding({ vocabulary: 'digits' }, alphabet);
   const { logProbs, frames } = saying([['W', 'AH', 'N'], ['T', 'UW'], ['S', 'EH', 'V', 'AH', 'N']]);
   const result = decode(logProbs, frames, alphabet, decodeOptions(resolved, 0.03));
@@ -38,7 +37,7 @@ test('a phone model decodes to words: digits vocabulary through CMUdict', { skip
   assert.ok(result.words.every((w) => w.end > w.start && w.confidence > 0.5));
 });
 
-test('with the general LM, homophones are chosen by context ("to" in "i want to go", "two" in "two cats")', { skip }, () => {
+test('with the general LM, homophones are chosen by context ("to" in "i want to go", "two" in "two cats")', () => {
   const resolved = resolveDecoding({ generalLm: BUNDLED_GENERAL_LM }, alphabet);
   assert.ok(resolved.phoneWords?.homophones.get(phonesToSymbols(['T', 'UW']))?.includes('too'));
   const want = saying([['AY'], ['W', 'AA', 'N', 'T'], ['T', 'UW'], ['G', 'OW']]);
@@ -47,7 +46,7 @@ test('with the general LM, homophones are chosen by context ("to" in "i want to 
   assert.equal(decode(cats.logProbs, cats.frames, alphabet, decodeOptions(resolved, 0.03)).text, 'i have two cats');
 });
 
-test('a phone model in grammar mode says exactly one phrase, any of its pronunciations, with word timings', { skip }, () => {
+test('a phone model in grammar mode says exactly one phrase, any of its pronunciations, with word timings', () => {
   const resolved = resolveDecoding({ grammarPhrases: 'Turn on the lights\nturn off the lights\nstop' }, alphabet);
   const options = decodeOptions(resolved, 0.03);
   // "the" as CMUdict's second pronunciation (DH IY) is still the phrase.
@@ -92,7 +91,7 @@ test('a phrase with several pronunciations scores the brute-force sum over all o
   result.phraseLogProbs.forEach((logP, i) => assert.ok(Math.abs(Math.exp(logP) - expected[i]) < 1e-6, `${grammar.phrases[i]}: ${Math.exp(logP)} vs ${expected[i]}`));
 });
 
-test('a phone model takes an LM built from plain text, with its words as the lexicon', { skip }, () => {
+test('a phone model takes an LM built from plain text, with its words as the lexicon', () => {
   const file = join(mkdtempSync(join(tmpdir(), 'phone-lm-')), 'commands.txt');
   writeFileSync(file, 'i want to go\ni want two cats\nwe go home\n');
   const resolved = resolveDecoding({ lm: file }, alphabet);
@@ -101,7 +100,7 @@ test('a phone model takes an LM built from plain text, with its words as the lex
   assert.equal(decode(want.logProbs, want.frames, alphabet, decodeOptions(resolved, 0.03)).text, 'i want to go');
 });
 
-test('phone models refuse phrases in word lists and words CMUdict lacks, saying why', { skip }, () => {
+test('phone models refuse phrases in word lists and words CMUdict lacks, saying why', () => {
   const dir = mkdtempSync(join(tmpdir(), 'phone-vocab-'));
   const list = join(dir, 'words.txt');
   writeFileSync(list, 'lights\nsnowboy\nflurbix\n');

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { ARPABET, CMUDICT_PATH, PHONE_ALPHABET, PhoneLexicon, loadCmudict, parseCmudict, phonesToSymbols, symbolsToArpabet } from './phones.ts';
 import { espeakPronunciations, ipaToArpabet } from './g2p-espeak.ts';
 import { Alphabet, normalizeTranscript } from './alphabet.ts';
 
-const noCmudict = existsSync(CMUDICT_PATH) ? false : `${CMUDICT_PATH} missing (apt-get install pocketsphinx-en-us)`;
 const noEspeak = spawnSync('espeak-ng', ['--version']).status === 0 ? false : 'espeak-ng not installed';
 
 test('each of the 39 phones has its own symbol, outside the Latin alphabet, and reads back', () => {
@@ -42,7 +42,7 @@ test('IPA → ARPAbet: diphthongs and affricates before their parts, stress and 
   assert.throws(() => ipaToArpabet('bʘt', 'click'), /"click" as \/bʘt\/: no ARPAbet phone for "ʘ"/);
 });
 
-test('eSpeak NG through the IPA map agrees with CMUdict on common words (an independent reference)', { skip: noCmudict || noEspeak }, () => {
+test('eSpeak NG through the IPA map agrees with CMUdict on common words (an independent reference)', { skip: noEspeak }, () => {
   const words = ['hello', 'thought', 'church', 'judge', 'sing', 'measure', 'boy', 'cow', 'bite', 'bait', 'boat', 'book',
     'boot', 'but', 'bat', 'bet', 'bit', 'beat', 'father', 'nurse', 'yes', 'think', 'this', 'ship', 'vision', 'zoo',
     'green', 'apple', 'seven', 'three', 'four', 'five', 'six', 'eight', 'nine', 'window', 'computer', 'music', 'play', 'stop'];
@@ -51,4 +51,12 @@ test('eSpeak NG through the IPA map agrees with CMUdict on common words (an inde
   const agree = words.filter((w) => cmudict.get(w)!.some((p) => p.join(' ') === espeak.get(w)!.join(' ')));
   // Hand-checked: the map is right for nearly all; a few differ by dialect (bought: AO vs AA).
   assert.ok(agree.length >= 34, `only ${agree.length} of ${words.length} agree: ${words.filter((w) => !agree.includes(w)).map((w) => `${w} ${espeak.get(w)!.join(' ')}`).join('; ')}`);
+});
+
+const DEBIAN_CMUDICT = '/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict';
+test('the bundled CMUdict is Debian\'s, unchanged, and loads with its alternatives', { skip: !existsSync(DEBIAN_CMUDICT) && `${DEBIAN_CMUDICT} not installed (apt-get install pocketsphinx-en-us)` }, () => {
+  assert.ok(gunzipSync(readFileSync(CMUDICT_PATH)).equals(readFileSync(DEBIAN_CMUDICT)));
+  const dict = loadCmudict();
+  assert.equal(dict.size, loadCmudict(DEBIAN_CMUDICT).size);
+  assert.deepEqual(dict.get('the'), [['DH', 'AH'], ['DH', 'IY']]);
 });

@@ -6,6 +6,9 @@
  * lowercases text and spells out digits, so neither capitals nor digits could be symbols.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { PACKAGE_ROOT } from '../io/bundled-model.ts';
 
 /** The 39 CMUdict phones, in CMUdict's order of its phone list. */
 export const ARPABET: readonly string[] = [
@@ -22,8 +25,8 @@ const phoneOf = new Map(ARPABET.map((phone, i) => [SYMBOLS[i], phone]));
 /** The alphabet of a phone model: one symbol per phone, then the word separator. */
 export const PHONE_ALPHABET = SYMBOLS + ' ';
 
-/** Where Debian's pocketsphinx-en-us puts CMUdict. */
-export const CMUDICT_PATH = '/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict';
+/** The bundled CMUdict (assets/lexicon/README.md): Debian's pocketsphinx-en-us copy, gzipped. */
+export const CMUDICT_PATH = join(PACKAGE_ROOT, 'assets', 'lexicon', 'cmudict-en-us.dict.gz');
 
 /** ARPAbet phones → their symbols ("HH AH L OW" → one symbol each). */
 export function phonesToSymbols(phones: readonly string[]): string {
@@ -65,13 +68,14 @@ export function parseCmudict(text: string): Map<string, string[][]> {
   return dict;
 }
 
-/** CMUdict from `path` (Debian's copy by default). */
+/** CMUdict from `path`, plain or gzipped (the bundled copy by default). */
 export function loadCmudict(path = CMUDICT_PATH): Map<string, string[][]> {
   let text: string;
   try {
-    text = readFileSync(path, 'latin1');
+    const bytes = readFileSync(path);
+    text = (path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('latin1');
   } catch (error) {
-    throw new Error(`${path}: cannot read CMUdict (${(error as Error).message}); apt-get install pocketsphinx-en-us`);
+    throw new Error(`${path}: cannot read CMUdict (${(error as Error).message})`);
   }
   return parseCmudict(text);
 }
