@@ -55,7 +55,7 @@ export interface AppBackendOptions {
   /** Bundled worker entry (.js); default app/engine/worker.ts through tsx. */
   workerPath?: string;
   /** Forwarded to the engine: a forced backend, the folder of tfjs-backend-wasm's .wasm files. */
-  engineOptions?: { backend?: string; wasmDir?: string; generalLm?: string; inspectSeconds?: number };
+  engineOptions?: { backend?: string; wasmDir?: string; generalLm?: string; inspectSeconds?: number; lexicon?: string };
   /** For the About box and the log: the app's version and the runtime's (Electron passes electron, chrome, node, v8). */
   appVersion?: string;
   versions?: Record<string, string>;

@@ -8,7 +8,7 @@
 //     no node_modules (so no dev dependencies), no source maps, and is at most 60 MB;
 //   - the bundles pull in only runtime dependencies (never a devDependency);
 //   - the wasm binaries are real files in app.asar.unpacked/out/engine/wasm/, the base model in
-//     resources/models/base/;
+//     resources/models/base/, the general LM and CMUdict in resources/lm/ and resources/lexicon/;
 //   - the packaged engine worker, copied out of the archive to a folder with no node_modules
 //     near it, loads the packaged model on the packaged wasm binaries and transcribes a sample;
 //   - the fuses are flipped, the Linux desktop entry lists the audio types, the macOS build is
@@ -133,6 +133,8 @@ check(wasmFiles.includes('tfjs-backend-wasm.wasm') && wasmFiles.includes('tfjs-b
   `the wasm binaries are not real files in ${relative(work, wasmDir)} (found: ${wasmFiles.join(', ') || 'none'})`);
 const modelDir = join(resources, 'models', 'base');
 for (const name of ['model.json', 'weights.bin', 'meta.json']) check(existsSync(join(modelDir, name)), `the base model lacks ${name} in resources/models/base`);
+// The general LM and, for phone models, CMUdict: where electron/main/paths.ts looks for them.
+for (const file of ['lm/en-us.cslm', 'lexicon/cmudict-en-us.dict.gz']) check(existsSync(join(resources, file)), `resources/${file} is missing`);
 
 // The fuses electron-builder.yml asks for, read back from the packaged executable.
 const { getCurrentFuseWire, FuseV1Options } = require('@electron/fuses');

@@ -27,7 +27,7 @@ export interface EngineHostOptions {
   /** Worker entry: a bundled .js file, or engine/worker.ts (then loaded through tsx). Default: the .ts beside this package. */
   workerPath?: string;
   /** workerData for the engine (EngineOptions: backend, wasmDir). */
-  engineOptions?: { backend?: string; wasmDir?: string; generalLm?: string; inspectSeconds?: number };
+  engineOptions?: { backend?: string; wasmDir?: string; generalLm?: string; inspectSeconds?: number; lexicon?: string };
   /** Called on every state change (and with the crash reason). */
   onState?: (state: HostState, detail: { restarts: number; reason?: string }) => void;
   /**

@@ -8,6 +8,7 @@ import type { DecodeResult } from '../../model/ctc/types.ts';
 import { loadAudioBytes } from '../../model/audio/load-audio.ts';
 import type { FeatureMatrix } from '../../model/features/feature-matrix.ts';
 import { describeBackend, selectBackend, useWasmDir, type BackendInfo } from '../../model/engine/backend.ts';
+import { useCmudict } from '../../model/text/phones.ts';
 import { resolveChoice, resolveDecoding, type ResolvedDecoding } from '../../model/ctc/decode-settings.ts';
 import { Recognizer, type LayerTraceData, type StreamingSession } from '../../model/engine/recognizer.ts';
 import { ErrorRateAccumulator } from '../../model/eval/metrics.ts';
@@ -40,6 +41,8 @@ export interface EngineOptions {
   generalLm?: string;
   /** Seconds of a file or recording that inspection covers (default INSPECTION_SECONDS). */
   inspectSeconds?: number;
+  /** CMUdict for phone models (decoding to words, fine-tuning on text); default the repo's assets/lexicon copy. */
+  lexicon?: string;
 }
 
 interface OpenStream {
@@ -174,6 +177,7 @@ export class Engine {
   private async ensureBackend(): Promise<BackendInfo> {
     if (this.backend) return this.backend;
     if (this.options.wasmDir) await useWasmDir(this.options.wasmDir);
+    if (this.options.lexicon) useCmudict(this.options.lexicon);
     this.backend = await selectBackend(this.options.backend);
     return this.backend;
   }

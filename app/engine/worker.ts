@@ -4,7 +4,7 @@
  * IMMEDIATE_METHODS (a cancel), which run as soon as they arrive; results'
  * Float32Array buffers are transferred back, errors are serialised with their message.
  *
- * workerData: EngineOptions ({ backend?, wasmDir? }).
+ * workerData: EngineOptions ({ backend?, wasmDir?, generalLm?, lexicon?, … }).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Engine, type EngineOptions } from './engine.ts';

@@ -48,7 +48,11 @@ async function start(): Promise<void> {
     bundledModelDir: paths.bundledModelDir,
     engine: 'worker',
     workerPath: paths.engineWorker,
-    engineOptions: { wasmDir, generalLm: existsSync(paths.generalLm) ? paths.generalLm : undefined },
+    engineOptions: {
+      wasmDir,
+      generalLm: existsSync(paths.generalLm) ? paths.generalLm : undefined,
+      lexicon: existsSync(paths.lexicon) ? paths.lexicon : undefined,
+    },
     appVersion: app.getVersion(),
     versions: { electron: process.versions.electron, chrome: process.versions.chrome, node: process.versions.node, v8: process.versions.v8 },
     reveal: (path) => shell.showItemInFolder(path),

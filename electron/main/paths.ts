@@ -18,6 +18,8 @@ export interface MainPaths {
   bundledModelDir: string;
   /** The general English LM: assets/lm/en-us.cslm in development, resources/lm/en-us.cslm packaged. */
   generalLm: string;
+  /** CMUdict for phone models: assets/lexicon/… in development, resources/lexicon/… packaged. */
+  lexicon: string;
 }
 
 /**
@@ -35,5 +37,6 @@ export function mainPaths(outDir: string, packaged: boolean, resourcesPath: stri
     engineWorker: join(outDir, 'engine', 'worker.js'),
     bundledModelDir: packaged ? join(resourcesPath, 'models', 'base') : join(appRoot, 'assets', 'models', 'base'),
     generalLm: packaged ? join(resourcesPath, 'lm', 'en-us.cslm') : join(appRoot, 'assets', 'lm', 'en-us.cslm'),
+    lexicon: packaged ? join(resourcesPath, 'lexicon', 'cmudict-en-us.dict.gz') : join(appRoot, 'assets', 'lexicon', 'cmudict-en-us.dict.gz'),
   };
 }

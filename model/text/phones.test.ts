@@ -1,9 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
-import { ARPABET, CMUDICT_PATH, PHONE_ALPHABET, PhoneLexicon, loadCmudict, parseCmudict, phonesToSymbols, symbolsToArpabet } from './phones.ts';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { ARPABET, CMUDICT_PATH, PHONE_ALPHABET, PhoneLexicon, loadCmudict, parseCmudict, phonesToSymbols, symbolsToArpabet, useCmudict } from './phones.ts';
 import { espeakPronunciations, ipaToArpabet } from './g2p-espeak.ts';
 import { Alphabet, normalizeTranscript } from './alphabet.ts';
 
@@ -59,4 +61,17 @@ test('the bundled CMUdict is Debian\'s, unchanged, and loads with its alternativ
   const dict = loadCmudict();
   assert.equal(dict.size, loadCmudict(DEBIAN_CMUDICT).size);
   assert.deepEqual(dict.get('the'), [['DH', 'AH'], ['DH', 'IY']]);
+});
+
+test('useCmudict points every later load at another copy (the packaged app\'s resources)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cmudict-'));
+  const file = join(dir, 'tiny.dict.gz');
+  writeFileSync(file, gzipSync('hello HH AH L OW\nhello(2) HH EH L OW\n'));
+  try {
+    useCmudict(file);
+    assert.deepEqual([...loadCmudict().entries()], [['hello', [['HH', 'AH', 'L', 'OW'], ['HH', 'EH', 'L', 'OW']]]]);
+  } finally {
+    useCmudict(CMUDICT_PATH);
+  }
+  assert.ok(loadCmudict().size > 100_000);
 });

@@ -68,8 +68,15 @@ export function parseCmudict(text: string): Map<string, string[][]> {
   return dict;
 }
 
-/** CMUdict from `path`, plain or gzipped (the bundled copy by default). */
-export function loadCmudict(path = CMUDICT_PATH): Map<string, string[][]> {
+let cmudictPath = CMUDICT_PATH;
+
+/** Where CMUdict is, for bundles that moved it (the packaged app's resources/lexicon). */
+export function useCmudict(path: string): void {
+  cmudictPath = path;
+}
+
+/** CMUdict from `path`, plain or gzipped (the bundled copy, or useCmudict's, by default). */
+export function loadCmudict(path = cmudictPath): Map<string, string[][]> {
   let text: string;
   try {
     const bytes = readFileSync(path);
