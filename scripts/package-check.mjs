@@ -148,7 +148,7 @@ for (const [name, want] of Object.entries(wantFuses)) check(fuse(FuseV1Options[n
 //    load the packaged model, decode and transcribe a sample on the packaged wasm binaries.
 const workerFile = join(extracted, 'engine', 'worker.mjs');
 writeFileSync(workerFile, textOf('/out/engine/worker.js'));
-const smoke = await runPackagedEngine(workerFile, wasmDir, modelDir, join(root, SAMPLE.file));
+const smoke = await runPackagedEngine(workerFile, wasmDir, modelDir, join(resources, 'lexicon', 'cmudict-en-us.dict.gz'), join(root, SAMPLE.file));
 check(smoke.backend === 'wasm', `the packaged engine ran on ${smoke.backend}, not wasm (${smoke.error ?? ''})`);
 check(SAMPLE.expect.test(smoke.text ?? ''), `the packaged engine transcribed ${SAMPLE.file} as ${JSON.stringify(smoke.text)}${smoke.error ? `: ${smoke.error}` : ''}`);
 
@@ -184,8 +184,9 @@ console.log(JSON.stringify(report));
 process.exit(report.ok ? 0 : 1);
 
 /** Runs the extracted worker bundle as the app does (worker_threads, workerData = engine options). */
-async function runPackagedEngine(workerPath, wasmDir, modelDir, samplePath) {
-  const worker = new Worker(pathToFileURL(workerPath), { workerData: { wasmDir, backend: 'wasm' } });
+async function runPackagedEngine(workerPath, wasmDir, modelDir, lexicon, samplePath) {
+  // The options electron/main/index.ts gives the engine: the packaged wasm and CMUdict.
+  const worker = new Worker(pathToFileURL(workerPath), { workerData: { wasmDir, backend: 'wasm', lexicon } });
   let nextId = 1;
   const pending = new Map();
   worker.on('message', (message) => {
