@@ -17,6 +17,7 @@ import { NgramLm } from './ngram-lm.ts';
 import type { WordLm } from './word-lm.ts';
 import { vocabularyFromText } from './vocabulary.ts';
 import { PronunciationLm, groupHomophones, type PhoneWords } from './pronunciation-lm.ts';
+import { pronunciationsOf } from './grammar.ts';
 import { Alphabet as CharAlphabet, normalizeTranscript } from '../text/alphabet.ts';
 import { DEFAULT_MODEL } from '../config.ts';
 import { PHONE_ALPHABET, loadCmudict, phonesToSymbols } from '../text/phones.ts';
@@ -26,7 +27,8 @@ import { PHONE_ALPHABET, loadCmudict, phonesToSymbols } from '../text/phones.ts'
  * cellscribe-base-5 on the sentence dev sets only (held-out LibriSpeech-mini speakers and
  * speechocean762 dev speakers, 6,831 words): beam 16/32/64/128 × α 0.2–1.2 × β −0.5–3 with
  * scripts/tune-lm-weights.ts. Beam 64, α 0.5, β 1 gave the lowest pooled WER (65.5 %; beam 16 at
- * its best 69.2 %, beam 128 was no better and three times slower). Grid: docs/language-models.md.
+ * its best 69.2 %, beam 128 was no better and three times slower); rechecked for 5.1 and for the
+ * phone model base-6 (the same point won). Grids: docs/language-models.md.
  * Override with --lm-weight / --word-bonus / --beam.
  */
 export const GENERAL_LM = {
@@ -162,17 +164,19 @@ function resolvePhoneDecoding(settings: DecodeSettings, weights: Pick<ResolvedDe
     lm = general.lm;
     words = general.lexicon.entries;
   }
-  if (words.some((w) => w.includes(' '))) throw new Error('a phone model takes single words in a vocabulary, not phrases, for now');
+  // A list's phrases are said word by word; the words are what CMUdict must know.
+  const single = [...new Set(words.flatMap((entry) => entry.split(' ')))];
   // A word the user listed but CMUdict lacks could never be output: say so rather than drop it.
-  const unsayable = settings.vocabulary ? words.filter((w) => !pronounce(w)) : [];
+  const unsayable = settings.vocabulary ? single.filter((w) => !pronounce(w)) : [];
   if (unsayable.length > 0) {
     throw new Error(`${settings.vocabulary}: a phone model can only say words in CMUdict; not there: ${unsayable.slice(0, 5).join(', ')}${unsayable.length > 5 ? ` and ${unsayable.length - 5} more` : ''}`);
   }
-  const homophones = groupHomophones(words, pronounce, lm ? (w) => lm.logProb([], w) : undefined);
+  const homophones = groupHomophones(single, pronounce, lm ? (w) => lm.logProb([], w) : undefined);
   if (homophones.size === 0) throw new Error('none of the vocabulary\'s words is in CMUdict, so a phone model cannot say any of them');
   const general = !settings.lm && !settings.vocabulary;
   return {
-    vocabulary: new Vocabulary([...homophones.keys()]),
+    // A phrase enters the search as each way to say it (up to MAX_PRONUNCIATIONS, like a grammar's).
+    vocabulary: new Vocabulary(words.some((w) => w.includes(' ')) ? words.flatMap((entry) => pronunciationsOf(entry, pronounce)) : [...homophones.keys()]),
     lm: lm ? new PronunciationLm(lm, homophones) : undefined,
     phoneWords: { homophones, lm },
     beam: weights.beam ?? (general ? GENERAL_LM.beam : undefined),

@@ -69,7 +69,7 @@ export class Grammar {
 }
 
 /** Every way to say `phrase` (words' pronunciations joined by spaces), at most MAX_PRONUNCIATIONS. */
-function pronunciationsOf(phrase: string, pronounce: (word: string) => readonly string[] | undefined): string[] {
+export function pronunciationsOf(phrase: string, pronounce: (word: string) => readonly string[] | undefined): string[] {
   let spoken = [''];
   for (const word of phrase.split(' ')) {
     const options = pronounce(word);
