@@ -46,7 +46,8 @@ export function choiceFlag<T extends string>(value: string | undefined, name: st
 export const DECODING_HELP = `  --lm FILE              word language model: ARPA (plain or .gz), sphinx .lm.bin, .cslm, or a
                          plain-text file (one sentence a line) to build a trigram from
                          (default: the bundled general English LM, assets/lm/en-us.cslm)
-  --no-lm                open-vocabulary CTC without any language model
+  --no-lm                open-vocabulary CTC without any language model (a phone model
+                         gives its phones: transcribe prints them in ARPAbet)
   --grammar FILE         output exactly one phrase of FILE (one a line), or nothing when unsure
   --lm-weight A          weight of the LM's log-probability (default ${GENERAL_LM.alpha} general LM, ${DEFAULT_ALPHA} --lm)
   --word-bonus B         score added per word (default ${GENERAL_LM.beta} general LM, ${DEFAULT_BETA} --lm,

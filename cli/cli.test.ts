@@ -1,13 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fsddAvailable, fsddPath, writeFsddManifest } from '../model/testing/fsdd-fixture.ts';
 import { BUNDLED_MODEL_DIR } from './common.ts';
 import { GENERAL_LM } from '../model/ctc/decode-settings.ts';
+import { DEFAULT_MODEL } from '../model/config.ts';
+import { ARPABET } from '../model/text/phones.ts';
+
+const ARPABET_SET = new Set(ARPABET);
 
 const BIN = resolve(fileURLToPath(new URL('../bin/cellscribe.mjs', import.meta.url)));
 const skip = fsddAvailable() ? false : 'FSDD recordings not found in ../shared/data/fsdd';
@@ -63,6 +67,18 @@ test('without --model, the bundled model is used, or a clear error says there is
     assert.equal(r.code, 2);
     assert.match(r.stderr, /no bundled base model at .*assets\/models\/base/);
   }
+});
+
+test('a phone model decoded without words prints ARPAbet, a word a group (the bundled base hears phones)', () => {
+  const meta = JSON.parse(readFileSync(join(BUNDLED_MODEL_DIR, 'meta.json'), 'utf8'));
+  if (meta.architecture.alphabet === DEFAULT_MODEL.alphabet) return; // a letter model spells instead
+  const sample = fileURLToPath(new URL('../assets/samples/an4-mskh-one-five-two-three-two.wav', import.meta.url));
+  const r = cli('transcribe', '--no-lm', '--format', 'json', sample);
+  assert.equal(r.code, 0, r.stderr);
+  const [result] = JSON.parse(r.stdout).results;
+  assert.match(result.text, /^[A-Z]+( [A-Z]+)*( \| [A-Z]+( [A-Z]+)*)*$/, result.text);
+  assert.equal(result.text.split(' | ').length, result.words.length);
+  assert.ok(result.words.every((w: { word: string }) => ARPABET_SET.has(w.word.split(' ')[0])));
 });
 
 test('train survives SIGKILL: the same command resumes from its last checkpoint; then transcribe, eval and info use the model', { skip }, async () => {

@@ -71,6 +71,16 @@ export async function transcribeCommand(argv: string[]): Promise<number> {
   const backend = await startBackend(values.backend);
   const recognizer = await Recognizer.load(modelDir);
   const decoding = resolveDecoding(settings, recognizer.model.alphabet);
+  // A phone model decoded without words (--no-lm) prints its phones as ARPAbet ("S EH V AH N",
+  // words split by " | "), not the one-symbol-per-phone letters it computes with.
+  const { PHONE_ALPHABET, symbolsToArpabet } = await import('../model/text/phones.ts');
+  const spokenAsArpabet = recognizer.model.alphabet.chars === PHONE_ALPHABET && !decoding.phoneWords && !decoding.grammar;
+  const inArpabet = <T extends { text: string; words: { word: string }[]; segments: { text: string }[] }>(t: T): T => ({
+    ...t,
+    text: symbolsToArpabet(t.text),
+    words: t.words.map((w) => ({ ...w, word: symbolsToArpabet(w.word) })),
+    segments: t.segments.map((s) => ({ ...s, text: symbolsToArpabet(s.text) })),
+  });
   const progress = new ProgressBar(process.stderr, { ttyOnly: true });
   let failures = 0;
   const results = [];
@@ -80,13 +90,14 @@ export async function transcribeCommand(argv: string[]): Promise<number> {
       const stream = file === '-' ? await openAudioBytes(await readStdin(), 'stdin') : await openAudioStream(file);
       const started = Date.now();
       const prefix = positionals.length > 1 ? `${index + 1}/${positionals.length} ${label} ` : '';
-      const t = await recognizer.transcribeAudioStream(stream, decoding, {
+      const heard = await recognizer.transcribeAudioStream(stream, decoding, {
         onProgress: (done, total) => {
           const fraction = total ? Math.min(1, done / total) : 0;
           progress.update(fraction, `${prefix}${formatDuration(done)}${total ? ` of ${formatDuration(total)}` : ''} ${etaLabel(started, fraction)}`.trimEnd());
         },
       });
       progress.done();
+      const t = spokenAsArpabet ? inArpabet(heard) : heard;
       for (const warning of t.warnings) process.stderr.write(`warning: ${warning}\n`);
       if (t.grammar?.lowConfidence) {
         process.stderr.write(`${label}: low confidence (${t.grammar.confidence.toFixed(3)}): no phrase output (best was "${t.grammar.bestPhrase}")\n`);
