@@ -21,6 +21,7 @@ import { pronunciationsOf } from './grammar.ts';
 import { Alphabet as CharAlphabet, normalizeTranscript } from '../text/alphabet.ts';
 import { DEFAULT_MODEL } from '../config.ts';
 import { PHONE_ALPHABET, loadCmudict, phonesToSymbols } from '../text/phones.ts';
+import { espeakIfInstalled } from '../text/phone-transcripts.ts';
 
 /**
  * The bundled general LM and its decoding weights (natural-log LM scores). Chosen for
@@ -107,7 +108,7 @@ export function resolveDecoding(settings: DecodeSettings, alphabet: Alphabet): R
     const mc = settings.grammarMinConfidence;
     if (mc !== undefined && !(mc >= 0 && mc <= 1)) throw new Error(`grammar minimum confidence must be in [0, 1], got ${mc}`);
     // A phone model hears pronunciations: each phrase is scored by every way CMUdict says it.
-    const pronounce = phones ? cmudictPronunciations : undefined;
+    const pronounce = phones ? listPronunciations : undefined;
     return {
       grammar: settings.grammar !== undefined
         ? loadGrammar(settings.grammar, alphabet, pronounce)
@@ -141,6 +142,29 @@ function cmudictPronunciations(word: string): string[] | undefined {
   return cmudict.get(word)?.map(phonesToSymbols);
 }
 
+const guessed = new Map<string, string[] | undefined>();
+
+/**
+ * Pronunciations for the words of a user's own list (a vocabulary or grammar): CMUdict's, else
+ * eSpeak NG's when it is installed, as for training text, so names and wake words such as
+ * "snowboy" can be listed. Not for an LM's tens of thousands of words (one process per word).
+ */
+function listPronunciations(word: string): string[] | undefined {
+  const known = cmudictPronunciations(word);
+  if (known || !/^[a-z']+$/.test(word)) return known;
+  if (!guessed.has(word)) {
+    const phones = espeakIfInstalled([word]).get(word);
+    let symbols: string[] | undefined;
+    try {
+      symbols = phones?.length ? [phonesToSymbols(phones)] : undefined;
+    } catch {
+      symbols = undefined; // a phone outside the 39: better unsayable than wrong
+    }
+    guessed.set(word, symbols);
+  }
+  return guessed.get(word);
+}
+
 /**
  * Decoding for a phone model (model/text/phones.ts): the words of the vocabulary or LM are
  * turned into pronunciations with CMUdict (words it lacks cannot be output), the search runs
@@ -149,7 +173,7 @@ function cmudictPronunciations(word: string): string[] | undefined {
  */
 function resolvePhoneDecoding(settings: DecodeSettings, weights: Pick<ResolvedDecoding, 'beam' | 'alpha' | 'beta'>): ResolvedDecoding {
   if (!settings.vocabulary && !settings.lm && !settings.generalLm) return weights;
-  const pronounce = cmudictPronunciations;
+  const pronounce = settings.vocabulary ? listPronunciations : cmudictPronunciations;
   // Words come as a character model would read them: the list, or the LM's spellable words.
   const chars = new CharAlphabet(DEFAULT_MODEL.alphabet);
   let lm: LanguageModel | undefined;
@@ -169,7 +193,7 @@ function resolvePhoneDecoding(settings: DecodeSettings, weights: Pick<ResolvedDe
   // A word the user listed but CMUdict lacks could never be output: say so rather than drop it.
   const unsayable = settings.vocabulary ? single.filter((w) => !pronounce(w)) : [];
   if (unsayable.length > 0) {
-    throw new Error(`${settings.vocabulary}: a phone model can only say words in CMUdict; not there: ${unsayable.slice(0, 5).join(', ')}${unsayable.length > 5 ? ` and ${unsayable.length - 5} more` : ''}`);
+    throw new Error(`${settings.vocabulary}: a phone model can only say words in CMUdict; not there: ${unsayable.slice(0, 5).join(', ')}${unsayable.length > 5 ? ` and ${unsayable.length - 5} more` : ''} (install espeak-ng to pronounce other words)`);
   }
   const homophones = groupHomophones(single, pronounce, lm ? (w) => lm.logProb([], w) : undefined);
   if (homophones.size === 0) throw new Error('none of the vocabulary\'s words is in CMUdict, so a phone model cannot say any of them');

@@ -58,7 +58,7 @@ export class Grammar {
     if (pronounce) {
       const unsayable = [...new Set(unique.flatMap((p) => p.split(' ')).filter((w) => !pronounce(w)?.length))];
       if (unsayable.length > 0) {
-        throw new Error(`a phone model can only say words in CMUdict; not there: ${unsayable.slice(0, 5).join(', ')}${unsayable.length > 5 ? ` and ${unsayable.length - 5} more` : ''}`);
+        throw new Error(`a phone model can only say words in CMUdict; not there: ${unsayable.slice(0, 5).join(', ')}${unsayable.length > 5 ? ` and ${unsayable.length - 5} more` : ''} (install espeak-ng to pronounce other words)`);
       }
     }
     this.variants = unique.map((phrase) => {

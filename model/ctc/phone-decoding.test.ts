@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -113,14 +114,30 @@ test('a phone model with a list of phrases says one phrase after another, any pr
   assert.notEqual(decode(part.logProbs, part.frames, alphabet, options).text, 'the lights');
 });
 
-test('phone models refuse words CMUdict lacks, saying why', () => {
+const espeak = spawnSync('espeak-ng', ['--version']).status === 0;
+
+test('words of a list CMUdict lacks: eSpeak NG says them when installed', { skip: !espeak && 'espeak-ng not installed' }, () => {
+  const list = join(mkdtempSync(join(tmpdir(), 'phone-vocab-')), 'wake.txt');
+  writeFileSync(list, 'lights\nsnowboy\n');
+  const resolved = resolveDecoding({ vocabulary: list }, alphabet);
+  const said = saying([['S', 'N', 'OW', 'B', 'OY']]);
+  assert.equal(decode(said.logProbs, said.frames, alphabet, decodeOptions(resolved, 0.03)).text, 'snowboy');
+});
+
+test('without eSpeak NG, lists and grammars with words CMUdict lacks are refused, naming the file and the words', () => {
   const dir = mkdtempSync(join(tmpdir(), 'phone-vocab-'));
   const list = join(dir, 'words.txt');
-  writeFileSync(list, 'lights\nsnowboy\nflurbix\n');
-  assert.throws(() => resolveDecoding({ vocabulary: list }, alphabet), /words\.txt: a phone model can only say words in CMUdict; not there: snowboy, flurbix/);
+  writeFileSync(list, 'lights\nflurbix\nzorblat\n');
   const commands = join(dir, 'commands.txt');
-  writeFileSync(commands, 'hey snowboy\nlights on\n');
-  assert.throws(() => resolveDecoding({ grammar: commands }, alphabet), /commands\.txt: a phone model can only say words in CMUdict; not there: snowboy/);
+  writeFileSync(commands, 'hey qwzzy\nlights on\n');
+  const path = process.env.PATH;
+  process.env.PATH = dir; // no espeak-ng to be found
+  try {
+    assert.throws(() => resolveDecoding({ vocabulary: list }, alphabet), /words\.txt: a phone model can only say words in CMUdict; not there: flurbix, zorblat \(install espeak-ng/);
+    assert.throws(() => resolveDecoding({ grammar: commands }, alphabet), /commands\.txt: a phone model can only say words in CMUdict; not there: qwzzy/);
+  } finally {
+    process.env.PATH = path;
+  }
   // Without decoding flags the greedy phone string is the output (no words).
   assert.equal(resolveDecoding({}, alphabet).phoneWords, undefined);
 });

@@ -22,7 +22,7 @@ export interface SpokenEntries {
 export type Fallback = (words: readonly string[]) => Map<string, string[]>;
 
 /** eSpeak NG when installed; otherwise no fallback (the utterances are reported instead). */
-function espeakIfInstalled(words: readonly string[]): Map<string, string[]> {
+export function espeakIfInstalled(words: readonly string[]): Map<string, string[]> {
   try {
     return espeakPronunciations(words);
   } catch {
