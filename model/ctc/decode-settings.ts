@@ -109,6 +109,11 @@ export function resolveDecoding(settings: DecodeSettings, alphabet: Alphabet): R
     if (mc !== undefined && !(mc >= 0 && mc <= 1)) throw new Error(`grammar minimum confidence must be in [0, 1], got ${mc}`);
     // A phone model hears pronunciations: each phrase is scored by every way CMUdict says it.
     const pronounce = phones ? listPronunciations : undefined;
+    if (phones) {
+      // Read the phrases as words first, so eSpeak NG is asked once for all the unknown ones.
+      const text = settings.grammar !== undefined ? loadGrammar(settings.grammar, new CharAlphabet(DEFAULT_MODEL.alphabet)) : grammarFromText(settings.grammarPhrases!);
+      guessWords(text.phrases.flatMap((p) => p.split(' ')));
+    }
     return {
       grammar: settings.grammar !== undefined
         ? loadGrammar(settings.grammar, alphabet, pronounce)
@@ -152,17 +157,25 @@ const guessed = new Map<string, string[] | undefined>();
 function listPronunciations(word: string): string[] | undefined {
   const known = cmudictPronunciations(word);
   if (known || !/^[a-z']+$/.test(word)) return known;
-  if (!guessed.has(word)) {
-    const phones = espeakIfInstalled([word]).get(word);
+  if (!guessed.has(word)) guessWords([word]);
+  return guessed.get(word);
+}
+
+/** Asks eSpeak NG once for all of `words` CMUdict lacks (one process, however long the list). */
+function guessWords(words: Iterable<string>): void {
+  const missing = [...new Set(words)].filter((w) => /^[a-z']+$/.test(w) && !cmudictPronunciations(w) && !guessed.has(w));
+  if (missing.length === 0) return;
+  const found = espeakIfInstalled(missing);
+  for (const word of missing) {
     let symbols: string[] | undefined;
     try {
+      const phones = found.get(word);
       symbols = phones?.length ? [phonesToSymbols(phones)] : undefined;
     } catch {
       symbols = undefined; // a phone outside the 39: better unsayable than wrong
     }
     guessed.set(word, symbols);
   }
-  return guessed.get(word);
 }
 
 /**
@@ -190,6 +203,7 @@ function resolvePhoneDecoding(settings: DecodeSettings, weights: Pick<ResolvedDe
   }
   // A list's phrases are said word by word; the words are what CMUdict must know.
   const single = [...new Set(words.flatMap((entry) => entry.split(' ')))];
+  if (settings.vocabulary) guessWords(single); // one eSpeak NG process for the list's unknown words
   // A word the user listed but CMUdict lacks could never be output: say so rather than drop it.
   const unsayable = settings.vocabulary ? single.filter((w) => !pronounce(w)) : [];
   if (unsayable.length > 0) {
