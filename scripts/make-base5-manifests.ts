@@ -101,11 +101,14 @@ write('fsdd5-test.json', fsdd.filter((r) => r.speaker === 'nicolas'));
 // Picovoice wake words, capped per phrase (the manifest order is the corpus's file order).
 const pico = readRows(join(data, 'picovoice-wakewords/manifest.json'));
 const perPhrase = new Map<string, number>();
-write('pico-train.json', pico.filter((r) => {
+const picoTrain = pico.filter((r) => {
   const n = perPhrase.get(r.text) ?? 0;
   perPhrase.set(r.text, n + 1);
   return n < 150;
-}));
+});
+write('pico-train.json', picoTrain);
+// The clips training leaves out: for grammar checks only (no speaker ids, so speakers may overlap).
+write('pico-unused.json', pico.filter((r) => !picoTrain.includes(r)));
 
 /**
  * ffmpeg, one process per core, 25 files per process (starting ffmpeg costs more than decoding a
