@@ -1,8 +1,9 @@
 /**
  * Phone-unit copies of training and dev manifests, for a phone CTC model (`cellscribe train
  * --units-of phones`): each transcript becomes one word of phone symbols per word (model/text/phones.ts),
- * from CMUdict (Debian's pocketsphinx-en-us), or from eSpeak NG's US English for words CMUdict
- * lacks. Audio paths stay as they are. Prints how many words each source pronounced.
+ * from the bundled CMUdict, or from eSpeak NG's US English for words CMUdict lacks
+ * (model/text/phone-transcripts.ts, as training does for ordinary text). Audio paths stay as
+ * they are. Prints how many words each source pronounced.
  *
  *   node --import tsx scripts/make-phone-manifests.ts --out runs/phones runs/manifests/libri-train.json ...
  *   (writes runs/phones/manifests/libri-train.json: the input's folder name is kept)
@@ -12,8 +13,8 @@ import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_MODEL } from '../model/config.ts';
 import { Alphabet, normalizeTranscript } from '../model/text/alphabet.ts';
-import { espeakPronunciations } from '../model/text/g2p-espeak.ts';
-import { PhoneLexicon, loadCmudict } from '../model/text/phones.ts';
+import { transcriptsForModel } from '../model/text/phone-transcripts.ts';
+import { PHONE_ALPHABET, loadCmudict } from '../model/text/phones.ts';
 import { formatManifest, readManifest } from '../model/train/manifest.ts';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { out: { type: 'string' } } });
@@ -22,11 +23,9 @@ if (!values.out || positionals.length === 0) {
   process.exit(2);
 }
 const chars = new Alphabet(DEFAULT_MODEL.alphabet);
-const manifests = positionals.map((file) => ({ file, entries: readManifest(file) }));
-const normalised = manifests.map(({ entries }) => entries.map((e) => normalizeTranscript(e.text, chars)));
-const allWords = normalised.flat().flatMap((t) => t.split(' ')).filter((w) => w !== '');
+const phones = new Alphabet(PHONE_ALPHABET);
 const cmudict = loadCmudict();
-const lexicon = new PhoneLexicon(cmudict, espeakPronunciations(new PhoneLexicon(cmudict).missing(allWords)));
+const manifests = positionals.map((file) => ({ file, entries: readManifest(file) }));
 // DIR/<folder>/<name>: the input's folder name is kept, since runs/manifests/an4-train.json and
 // runs/narrowband/an4-train.json would otherwise write the same file.
 const outputs = manifests.map(({ file }) => join(values.out!, basename(dirname(file)), basename(file)));
@@ -36,10 +35,16 @@ if (clash) {
   process.exit(2);
 }
 for (const [m, { file, entries }] of manifests.entries()) {
-  const words = normalised[m].flatMap((t) => t.split(' ')).filter((w) => w !== '');
+  // The same conversion training applies to ordinary text (CMUdict, then eSpeak NG).
+  const { entries: spoken, skipped } = transcriptsForModel(entries, phones);
+  if (skipped.length > 0) {
+    console.error(`${file}: ${skipped.length} utterances cannot be said, e.g. ${skipped[0].audioPath}: ${skipped[0].reason}`);
+    process.exit(1);
+  }
+  const words = entries.flatMap((e) => normalizeTranscript(e.text, chars).split(' ')).filter((w) => w !== '');
   const fromEspeak = words.filter((w) => !cmudict.has(w)).length;
   const out = outputs[m];
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, formatManifest(entries.map((e, i) => ({ audio_filepath: e.audioPath, duration: e.durationSeconds, text: lexicon.toPhoneText(normalised[m][i]) }))));
+  writeFileSync(out, formatManifest(spoken.map((e) => ({ audio_filepath: e.audioPath, duration: e.durationSeconds, text: e.text }))));
   console.log(`${out}: ${entries.length} utterances, ${words.length} words, ${fromEspeak} pronounced by eSpeak NG`);
 }

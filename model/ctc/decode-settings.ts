@@ -20,7 +20,7 @@ import { PronunciationLm, groupHomophones, type PhoneWords } from './pronunciati
 import { pronunciationsOf } from './grammar.ts';
 import { Alphabet as CharAlphabet, normalizeTranscript } from '../text/alphabet.ts';
 import { DEFAULT_MODEL } from '../config.ts';
-import { PHONE_ALPHABET, loadCmudict, phonesToSymbols } from '../text/phones.ts';
+import { PHONE_ALPHABET, loadCmudict, phonesToSymbols, unsayableMessage } from '../text/phones.ts';
 import { espeakIfInstalled } from '../text/phone-transcripts.ts';
 
 /**
@@ -139,12 +139,9 @@ export function resolveDecoding(settings: DecodeSettings, alphabet: Alphabet): R
   return weights;
 }
 
-let cmudict: Map<string, string[][]> | undefined;
-
-/** A word's CMUdict pronunciations in phone symbols (model/text/phones.ts); loaded once. */
+/** A word's CMUdict pronunciations in phone symbols (model/text/phones.ts). */
 function cmudictPronunciations(word: string): string[] | undefined {
-  cmudict ??= loadCmudict();
-  return cmudict.get(word)?.map(phonesToSymbols);
+  return loadCmudict().get(word)?.map(phonesToSymbols);
 }
 
 const guessed = new Map<string, string[] | undefined>();
@@ -207,7 +204,7 @@ function resolvePhoneDecoding(settings: DecodeSettings, weights: Pick<ResolvedDe
   // A word the user listed but CMUdict lacks could never be output: say so rather than drop it.
   const unsayable = settings.vocabulary ? single.filter((w) => !pronounce(w)) : [];
   if (unsayable.length > 0) {
-    throw new Error(`${settings.vocabulary}: a phone model can only say words in CMUdict; not there: ${unsayable.slice(0, 5).join(', ')}${unsayable.length > 5 ? ` and ${unsayable.length - 5} more` : ''} (install espeak-ng to pronounce other words)`);
+    throw new Error(`${settings.vocabulary}: ${unsayableMessage(unsayable)}`);
   }
   const homophones = groupHomophones(single, pronounce, lm ? (w) => lm.logProb([], w) : undefined);
   if (homophones.size === 0) throw new Error('none of the vocabulary\'s words is in CMUdict, so a phone model cannot say any of them');

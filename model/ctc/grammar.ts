@@ -13,6 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { Alphabet, normalizeTranscript } from '../text/alphabet.ts';
 import { DEFAULT_MODEL } from '../config.ts';
+import { unsayableMessage } from '../text/phones.ts';
 import { sequenceLogProb } from './ctc-forward.ts';
 import { greedyLabels } from './greedy.ts';
 import { logAdd } from './log-math.ts';
@@ -58,7 +59,7 @@ export class Grammar {
     if (pronounce) {
       const unsayable = [...new Set(unique.flatMap((p) => p.split(' ')).filter((w) => !pronounce(w)?.length))];
       if (unsayable.length > 0) {
-        throw new Error(`a phone model can only say words in CMUdict; not there: ${unsayable.slice(0, 5).join(', ')}${unsayable.length > 5 ? ` and ${unsayable.length - 5} more` : ''} (install espeak-ng to pronounce other words)`);
+        throw new Error(unsayableMessage(unsayable));
       }
     }
     this.variants = unique.map((phrase) => {

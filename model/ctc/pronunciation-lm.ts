@@ -100,13 +100,17 @@ export interface PhoneWords {
   lm?: LanguageModel;
 }
 
+/** One word per pronunciation: the LM's choice, or without an LM each one's likeliest word. */
+function wordsOf(pronunciations: readonly string[], phoneWords: PhoneWords): string[] {
+  return phoneWords.lm
+    ? chooseWords(pronunciations, phoneWords.homophones, phoneWords.lm)
+    : pronunciations.map((p) => phoneWords.homophones.get(p)?.[0] ?? p);
+}
+
 /** A decode result spelled in pronunciations → the same result in words (timings kept). */
 export function resultInWords<R extends DecodeResult>(result: R, phoneWords: PhoneWords): R {
   if (result.words.length === 0) return result;
-  const pronunciations = result.words.map((w) => w.word);
-  const words = phoneWords.lm
-    ? chooseWords(pronunciations, phoneWords.homophones, phoneWords.lm)
-    : pronunciations.map((p) => phoneWords.homophones.get(p)?.[0] ?? p);
+  const words = wordsOf(result.words.map((w) => w.word), phoneWords);
   return { ...result, text: words.join(' '), words: result.words.map((w, i) => ({ ...w, word: words[i] })) };
 }
 
@@ -117,8 +121,5 @@ export function resultInWords<R extends DecodeResult>(result: R, phoneWords: Pho
  */
 export function partialInWords(pronunciations: string, phoneWords: PhoneWords): string {
   const whole = pronunciations.split(' ').filter((p) => phoneWords.homophones.has(p));
-  const words = phoneWords.lm
-    ? chooseWords(whole, phoneWords.homophones, phoneWords.lm)
-    : whole.map((p) => phoneWords.homophones.get(p)![0]);
-  return words.join(' ');
+  return wordsOf(whole, phoneWords).join(' ');
 }

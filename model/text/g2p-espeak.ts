@@ -1,7 +1,8 @@
 /**
  * Pronunciations for words CMUdict lacks (names in audiobooks, "snowboy"), from eSpeak NG's
- * US English rules: its IPA output mapped to ARPAbet. Used when preparing training text for a
- * phone model, not at run time (the app does not ship eSpeak NG). 1.7 % of the LibriSpeech-mini
+ * US English rules: its IPA output mapped to ARPAbet. Used for training text, and for the words
+ * of a user's word list or grammar, when eSpeak NG is installed (the app does not ship it; without
+ * it those words are reported, model/text/phone-transcripts.ts). 1.7 % of the LibriSpeech-mini
  * training words are missing from CMUdict, but they touch 40 % of its utterances, so leaving
  * them out would lose too much speech.
  */

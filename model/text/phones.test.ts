@@ -75,3 +75,8 @@ test('useCmudict points every later load at another copy (the packaged app\'s re
   }
   assert.ok(loadCmudict().size > 100_000);
 });
+
+test('CMUdict is parsed once per file: later loads share it', () => {
+  assert.equal(loadCmudict(), loadCmudict());
+  assert.equal(loadCmudict(CMUDICT_PATH), loadCmudict());
+});

@@ -75,8 +75,22 @@ export function useCmudict(path: string): void {
   cmudictPath = path;
 }
 
-/** CMUdict from `path`, plain or gzipped (the bundled copy, or useCmudict's, by default). */
-export function loadCmudict(path = cmudictPath): Map<string, string[][]> {
+const loaded = new Map<string, Map<string, string[][]>>();
+
+/**
+ * CMUdict from `path`, plain or gzipped (the bundled copy, or useCmudict's, by default). Parsed
+ * once per path (about a second): decoding, and training's train and dev splits, share it.
+ */
+export function loadCmudict(path = cmudictPath): ReadonlyMap<string, string[][]> {
+  let dict = loaded.get(path);
+  if (!dict) {
+    dict = readCmudict(path);
+    loaded.set(path, dict);
+  }
+  return dict;
+}
+
+function readCmudict(path: string): Map<string, string[][]> {
   let text: string;
   try {
     const bytes = readFileSync(path);
@@ -85,6 +99,12 @@ export function loadCmudict(path = cmudictPath): Map<string, string[][]> {
     throw new Error(`${path}: cannot read CMUdict (${(error as Error).message})`);
   }
   return parseCmudict(text);
+}
+
+/** Why a list naming `words` cannot be used by a phone model (the first few named). */
+export function unsayableMessage(words: readonly string[]): string {
+  const named = `${words.slice(0, 5).join(', ')}${words.length > 5 ? ` and ${words.length - 5} more` : ''}`;
+  return `a phone model can only say words in CMUdict; not there: ${named} (install espeak-ng to pronounce other words)`;
 }
 
 /**
